@@ -1,0 +1,21 @@
+import express, { type Express } from 'express';
+
+import type { Logger } from '../logging';
+import { errorHandler, notFoundHandler } from './errors';
+import { utilsRoutes, type UtilsRouteOptions } from './routes/utils';
+
+/** Everything the HTTP API needs, built once by the server entry point (or by a test). */
+export interface ApiDependencies extends UtilsRouteOptions {
+  logger: Logger;
+}
+
+/** Builds the Express app without listening, so tests can serve it on any port. */
+export function createApp(dependencies: ApiDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.use('/api/utils', utilsRoutes(dependencies));
+  app.use(notFoundHandler);
+  app.use(errorHandler(dependencies.logger));
+  return app;
+}

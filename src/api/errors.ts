@@ -1,0 +1,44 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+import type { Logger } from '../logging';
+
+/** An error the API answers with its own status; `code` is a stable machine-readable name. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** The one error body shape every endpoint answers with. */
+export interface ErrorBody {
+  success: false;
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Answers 404 for any path no router matched. */
+export const notFoundHandler: RequestHandler = (request, _response, next) => {
+  next(new HttpError(404, 'not_found', `No endpoint at ${request.method} ${request.path}`));
+};
+
+/** Turns thrown errors into {@link ErrorBody} answers; anything unexpected is logged and answered as 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, request, response, _next) => {
+    if (error instanceof HttpError) {
+      const body: ErrorBody = { success: false, error: { code: error.code, message: error.message, details: error.details } };
+      response.status(error.status).json(body);
+      return;
+    }
+    // body-parser marks its own failures (malformed JSON, too large) with a 4xx status.
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error('Request failed', { method: request.method, path: request.path, error });
+    const message = status === 500 ? 'Internal error' : String(error.message ?? 'Bad request');
+    const body: ErrorBody = { success: false, error: { code: status === 500 ? 'internal' : 'bad_request', message } };
+    response.status(status).json(body);
+  };
+}

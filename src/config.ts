@@ -1,0 +1,91 @@
+import { getAddress, isAddress } from 'ethers';
+import { z } from 'zod';
+
+/** Thrown when a setting is missing or malformed; `problems` holds one line per setting. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const address = z
+  .string()
+  .trim()
+  .refine((value) => isAddress(value), 'must be a 0x-prefixed 20-byte hex address')
+  .transform((value) => getAddress(value));
+
+const privateKey = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 32-byte hex private key (0x followed by 64 hex digits)');
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
+
+const seconds = z.coerce.number().int('must be a whole number of seconds').positive('must be above 0');
+
+const port = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const settingsSchema = z.object({
+  RPC_URL: url(['http:', 'https:', 'ws:', 'wss:']),
+  CHAIN_ID: z.coerce.number().int('must be a whole number').positive('must be above 0'),
+  WORKFLOW_REGISTRY_ADDRESS: address,
+  ACTION_EXECUTOR_ADDRESS: address,
+  FEE_ESCROW_ADDRESS: address,
+  RELAYER_PRIVATE_KEY: privateKey,
+  WORKER_PRIVATE_KEY: privateKey,
+  REDIS_URL: url(['redis:', 'rediss:']),
+  PRICE_CACHE_TTL: seconds.default(30),
+  BACKEND_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:8000'),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('autometa'),
+  COINGECKO_API_URL: url(['http:', 'https:']).default('https://api.coingecko.com/api/v3'),
+  COINGECKO_API_KEY: z.string().trim().optional(),
+  API_KEY: z.string().trim().min(16, 'must be at least 16 characters (it guards every mutation)'),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: port.default(8000),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+});
+
+/** The validated settings of an Autometa process. Addresses are checksummed. */
+export type Config = z.output<typeof settingsSchema>;
+
+/** The names of every setting, for documentation checks and error messages. */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Config)[];
+
+/**
+ * Reads and validates every setting from `env` once.
+ *
+ * Empty strings count as missing, so a blank line in `.env` falls back to the default or fails clearly.
+ * @throws {ConfigError} naming each setting that is missing or malformed, and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    SETTING_NAMES.filter((name) => env[name] !== undefined && env[name]!.trim() !== '').map((name) => [name, env[name]]),
+  );
+  const parsed = settingsSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'settings');
+    const reason = issue.code === 'invalid_type' && present[name] === undefined ? 'is required but not set' : issue.message;
+    return `${name} ${reason}`;
+  });
+  throw new ConfigError(problems);
+}

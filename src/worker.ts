@@ -1,0 +1,40 @@
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { JsonRpcProvider } from 'ethers';
+
+import { createActivities } from './activities';
+import { createLogger } from './logging';
+import { runEntryPoint } from './process-entry';
+
+runEntryPoint('worker', async (config, logger) => {
+  // Temporal's own log lines (SDK and native core) go through the process logger, so one format covers all.
+  Runtime.install({ logger, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } } });
+
+  // The bundler reports webpack's whole build at info; only its warnings and errors are worth a line.
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows'),
+    logger: createLogger({ level: 'warn', format: config.LOG_FORMAT, base: { role: 'worker' } }),
+  });
+  const provider = new JsonRpcProvider(config.RPC_URL, config.CHAIN_ID, { staticNetwork: true });
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundle,
+    activities: createActivities({ provider, registryAddress: config.WORKFLOW_REGISTRY_ADDRESS }),
+  });
+  const running = worker.run();
+  running.catch((error) => {
+    logger.error('Worker stopped with an error', { error });
+    process.exit(1);
+  });
+  logger.info('Worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
+
+  return async () => {
+    // shutdown() lets in-flight activities finish within the grace time before the process exits.
+    worker.shutdown();
+    await running;
+    await connection.close();
+    provider.destroy();
+  };
+});
