@@ -1,6 +1,8 @@
 import { getAddress, isAddress } from 'ethers';
 import { z } from 'zod';
 
+import { SUPPORTED_ASSETS } from './domain/assets';
+
 /** Thrown when a setting is missing or malformed; `problems` holds one line per setting. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -34,6 +36,39 @@ const url = (protocols: string[]) =>
 
 const seconds = z.coerce.number().int('must be a whole number of seconds').positive('must be above 0');
 
+const priceSources = z
+  .string()
+  .trim()
+  .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.enum(['coingecko', 'chainlink'], 'must list coingecko and/or chainlink, comma-separated'))
+      .min(1, 'must name at least one of coingecko, chainlink')
+      .refine((sources) => new Set(sources).size === sources.length, 'must not name a source twice'),
+  );
+
+const assetIds = SUPPORTED_ASSETS.map((asset) => asset.id);
+
+const priceFeeds = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const feeds: Record<string, string> = {};
+    for (const pair of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+      const [asset = '', feed = '', ...rest] = pair.split('=').map((part) => part.trim());
+      if (!assetIds.includes(asset.toLowerCase())) {
+        const message = `names unknown asset "${asset}" (supported: ${assetIds.join(', ')})`;
+        context.addIssue({ code: 'custom', message });
+      } else if (rest.length > 0 || !isAddress(feed)) {
+        const message = `must map assets to addresses, e.g. ethereum=0x…; "${pair}" is not one`;
+        context.addIssue({ code: 'custom', message });
+      } else {
+        feeds[asset.toLowerCase()] = getAddress(feed);
+      }
+    }
+    return feeds;
+  });
+
 const port = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
 
 const hostPort = z
@@ -51,17 +86,36 @@ const settingsSchema = z.object({
   WORKER_PRIVATE_KEY: privateKey,
   REDIS_URL: url(['redis:', 'rediss:']),
   PRICE_CACHE_TTL: seconds.default(30),
+  PRICE_LOCAL_TTL: z.coerce.number().int('must be a whole number of seconds').min(0, 'must be 0 or above').default(15),
+  PRICE_SOURCES: priceSources.default(['coingecko', 'chainlink']),
+  PRICE_FEEDS: priceFeeds.optional(),
+  PRICE_MAX_STALE_AGE: seconds.default(300),
+  PRICE_TRIGGER_MAX_AGE: seconds.default(60),
+  PRICE_MAX_JUMP_PCT: z.coerce.number('must be a number').positive('must be above 0').default(50),
+  PRICE_FEED_MAX_AGE: seconds.default(3600),
   BACKEND_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:8000'),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('autometa'),
   COINGECKO_API_URL: url(['http:', 'https:']).default('https://api.coingecko.com/api/v3'),
   COINGECKO_API_KEY: z.string().trim().optional(),
+  COINGECKO_TIMEOUT_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .positive('must be above 0')
+    .default(5000),
   API_KEY: z.string().trim().min(16, 'must be at least 16 characters (it guards every mutation)'),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
   PORT: port.default(8000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+}).superRefine((settings, context) => {
+  // Only chain feeds and none configured would fail every price lookup; say so at start instead.
+  const feeds = Object.keys(settings.PRICE_FEEDS ?? {});
+  if (settings.PRICE_SOURCES.length === 1 && settings.PRICE_SOURCES[0] === 'chainlink' && feeds.length === 0) {
+    const message = 'is required when PRICE_SOURCES is chainlink only';
+    context.addIssue({ code: 'custom', path: ['PRICE_FEEDS'], message });
+  }
 });
 
 /** The validated settings of an Autometa process. Addresses are checksummed. */

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 
 import { createApp } from './api/app';
 import { chainProbe, redisProbe, temporalProbe } from './api/health';
+import { createPriceService, priceSettingsFromConfig } from './prices';
 import { runEntryPoint } from './process-entry';
 import { PACKAGE_VERSION } from './version';
 
@@ -13,6 +14,13 @@ runEntryPoint('api', async (config, logger) => {
   redis.on('error', (error) => logger.debug('Redis connection error', { error: error.message }));
   const provider = new JsonRpcProvider(config.RPC_URL, config.CHAIN_ID, { staticNetwork: true });
   const temporal = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  // The price service makes its own Redis client: it must fail fast while Redis is down, unlike the probe's.
+  const prices = createPriceService({
+    logger,
+    redis: config.REDIS_URL,
+    provider,
+    settings: priceSettingsFromConfig(config),
+  });
 
   const app = createApp({
     logger,
@@ -24,6 +32,7 @@ runEntryPoint('api', async (config, logger) => {
       feeEscrow: config.FEE_ESCROW_ADDRESS,
     },
     probes: [temporalProbe(temporal), redisProbe(redis), chainProbe(provider, config.CHAIN_ID, config.WORKFLOW_REGISTRY_ADDRESS)],
+    prices,
   });
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
@@ -36,6 +45,7 @@ runEntryPoint('api', async (config, logger) => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
     await closed;
+    await prices.close();
     redis.disconnect();
     provider.destroy();
     await temporal.close();

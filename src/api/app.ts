@@ -2,11 +2,14 @@ import express, { type Express } from 'express';
 
 import type { Logger } from '../logging';
 import { errorHandler, notFoundHandler } from './errors';
+import { priceRoutes, type PriceRoutesService } from './routes/price';
 import { utilsRoutes, type UtilsRouteOptions } from './routes/utils';
 
 /** Everything the HTTP API needs, built once by the server entry point (or by a test). */
 export interface ApiDependencies extends UtilsRouteOptions {
   logger: Logger;
+  /** The price service; /api/price is mounted only when it is given. */
+  prices?: PriceRoutesService;
 }
 
 /** Builds the Express app without listening, so tests can serve it on any port. */
@@ -15,6 +18,7 @@ export function createApp(dependencies: ApiDependencies): Express {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
   app.use('/api/utils', utilsRoutes(dependencies));
+  if (dependencies.prices) app.use('/api/price', priceRoutes({ prices: dependencies.prices }));
   app.use(notFoundHandler);
   app.use(errorHandler(dependencies.logger));
   return app;

@@ -123,6 +123,10 @@ function localSettings(config: StackConfig, deployment: LocalDeployment): Record
     PORT: String(config.apiPort),
     BACKEND_API_URL: `http://127.0.0.1:${config.apiPort}`,
     LOG_LEVEL: config.logLevel,
+    // The local feeds change only when someone sets a price, so their answers stay current for a long time.
+    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
+    PRICE_SOURCES: 'chainlink',
+    PRICE_FEEDS: Object.entries(deployment.priceFeeds).map(([asset, feed]) => `${asset}=${feed}`).join(','),
   };
 }
 
