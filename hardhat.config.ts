@@ -28,7 +28,9 @@ const config: HardhatUserConfig = {
   },
   paths: { sources: 'contracts', tests: 'test/contracts', artifacts: 'artifacts', cache: 'cache' },
   networks: {
-    hardhat: { chainId: 31337 },
+    // Automine makes one block per transaction; with distinct timestamps required, a busy local chain's
+    // clock would run ahead of real time, and time triggers would be due late by wall-clock timers.
+    hardhat: { chainId: 31337, allowBlocksWithSameTimestamp: true },
   },
   mocha: { timeout: 60_000 },
 };

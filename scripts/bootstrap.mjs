@@ -35,11 +35,17 @@ function ensureRedis() {
   }
   console.log('Installing redis-server from Debian packages...');
   run('apt-get', ['update', '-q']);
-  run('apt-get', ['install', '-y', '-q', 'redis-server'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  run('apt-get', ['install', '-y', '-q', 'redis-server'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 function compileContracts() {
-  run(process.execPath, [path.join(root, 'node_modules', 'hardhat', 'internal', 'cli', 'bootstrap.js'), 'compile', '--quiet']);
+  run(process.execPath, [
+    path.join(root, 'node_modules', 'hardhat', 'internal', 'cli', 'bootstrap.js'),
+    'compile',
+    '--quiet',
+  ]);
 }
 
 try {

@@ -32,9 +32,15 @@ async function main(): Promise<void> {
     throw new Error(`No local price feed for "${asset}". Feeds: ${Object.keys(deployment.priceFeeds).join(', ')}.`);
   }
 
-  const provider = new JsonRpcProvider(process.env.RPC_URL?.trim() || 'http://127.0.0.1:8545', deployment.chainId, { staticNetwork: true });
+  const provider = new JsonRpcProvider(process.env.RPC_URL?.trim() || 'http://127.0.0.1:8545', deployment.chainId, {
+    staticNetwork: true,
+  });
   try {
-    const feed = new Contract(feedAddress, loadArtifact('LocalPriceFeed').abi, localWallet('deployer').connect(provider));
+    const feed = new Contract(
+      feedAddress,
+      loadArtifact('LocalPriceFeed').abi,
+      localWallet('deployer').connect(provider),
+    );
     const decimals = Number(await feed.decimals());
     const receipt = await (await feed.setAnswer(parseUnits(usd, decimals))).wait();
     const [roundId, answer, , updatedAt] = await feed.latestRoundData();

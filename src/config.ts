@@ -26,20 +26,28 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(' or ')}`,
+    );
 
 const seconds = z.coerce.number().int('must be a whole number of seconds').positive('must be above 0');
 
 const priceSources = z
   .string()
   .trim()
-  .transform((value) => value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter(Boolean),
+  )
   .pipe(
     z
       .array(z.enum(['coingecko', 'chainlink'], 'must list coingecko and/or chainlink, comma-separated'))
@@ -54,7 +62,10 @@ const priceFeeds = z
   .trim()
   .transform((value, context) => {
     const feeds: Record<string, string> = {};
-    for (const pair of value.split(',').map((item) => item.trim()).filter(Boolean)) {
+    for (const pair of value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)) {
       const [asset = '', feed = '', ...rest] = pair.split('=').map((part) => part.trim());
       if (!assetIds.includes(asset.toLowerCase())) {
         const message = `names unknown asset "${asset}" (supported: ${assetIds.join(', ')})`;
@@ -69,54 +80,87 @@ const priceFeeds = z
     return feeds;
   });
 
-const port = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+const port = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1 to 65535')
+  .max(65535, 'must be 1 to 65535');
 
 const hostPort = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 
-const settingsSchema = z.object({
-  RPC_URL: url(['http:', 'https:', 'ws:', 'wss:']),
-  CHAIN_ID: z.coerce.number().int('must be a whole number').positive('must be above 0'),
-  WORKFLOW_REGISTRY_ADDRESS: address,
-  ACTION_EXECUTOR_ADDRESS: address,
-  FEE_ESCROW_ADDRESS: address,
-  RELAYER_PRIVATE_KEY: privateKey,
-  WORKER_PRIVATE_KEY: privateKey,
-  REDIS_URL: url(['redis:', 'rediss:']),
-  PRICE_CACHE_TTL: seconds.default(30),
-  PRICE_LOCAL_TTL: z.coerce.number().int('must be a whole number of seconds').min(0, 'must be 0 or above').default(15),
-  PRICE_SOURCES: priceSources.default(['coingecko', 'chainlink']),
-  PRICE_FEEDS: priceFeeds.optional(),
-  PRICE_MAX_STALE_AGE: seconds.default(300),
-  PRICE_TRIGGER_MAX_AGE: seconds.default(60),
-  PRICE_MAX_JUMP_PCT: z.coerce.number('must be a number').positive('must be above 0').default(50),
-  PRICE_FEED_MAX_AGE: seconds.default(3600),
-  BACKEND_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:8000'),
-  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('autometa'),
-  COINGECKO_API_URL: url(['http:', 'https:']).default('https://api.coingecko.com/api/v3'),
-  COINGECKO_API_KEY: z.string().trim().optional(),
-  COINGECKO_TIMEOUT_MS: z.coerce
-    .number()
-    .int('must be a whole number of milliseconds')
-    .positive('must be above 0')
-    .default(5000),
-  API_KEY: z.string().trim().min(16, 'must be at least 16 characters (it guards every mutation)'),
-  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
-  PORT: port.default(8000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
-  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
-}).superRefine((settings, context) => {
-  // Only chain feeds and none configured would fail every price lookup; say so at start instead.
-  const feeds = Object.keys(settings.PRICE_FEEDS ?? {});
-  if (settings.PRICE_SOURCES.length === 1 && settings.PRICE_SOURCES[0] === 'chainlink' && feeds.length === 0) {
-    const message = 'is required when PRICE_SOURCES is chainlink only';
-    context.addIssue({ code: 'custom', path: ['PRICE_FEEDS'], message });
-  }
-});
+const settingsSchema = z
+  .object({
+    RPC_URL: url(['http:', 'https:', 'ws:', 'wss:']),
+    CHAIN_ID: z.coerce.number().int('must be a whole number').positive('must be above 0'),
+    WORKFLOW_REGISTRY_ADDRESS: address,
+    ACTION_EXECUTOR_ADDRESS: address,
+    FEE_ESCROW_ADDRESS: address,
+    RELAYER_PRIVATE_KEY: privateKey,
+    WORKER_PRIVATE_KEY: privateKey,
+    REDIS_URL: url(['redis:', 'rediss:']),
+    PRICE_CACHE_TTL: seconds.default(30),
+    PRICE_LOCAL_TTL: z.coerce
+      .number()
+      .int('must be a whole number of seconds')
+      .min(0, 'must be 0 or above')
+      .default(15),
+    PRICE_SOURCES: priceSources.default(['coingecko', 'chainlink']),
+    PRICE_FEEDS: priceFeeds.optional(),
+    PRICE_MAX_STALE_AGE: seconds.default(300),
+    PRICE_TRIGGER_MAX_AGE: seconds.default(60),
+    PRICE_MAX_JUMP_PCT: z.coerce.number('must be a number').positive('must be above 0').default(50),
+    PRICE_FEED_MAX_AGE: seconds.default(3600),
+    BACKEND_API_URL: url(['http:', 'https:']).default('http://127.0.0.1:8000'),
+    TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('autometa'),
+    COINGECKO_API_URL: url(['http:', 'https:']).default('https://api.coingecko.com/api/v3'),
+    COINGECKO_API_KEY: z.string().trim().optional(),
+    COINGECKO_TIMEOUT_MS: z.coerce
+      .number()
+      .int('must be a whole number of milliseconds')
+      .positive('must be above 0')
+      .default(5000),
+    PRICE_CHECK_INTERVAL: seconds.default(10),
+    PRICE_WATCH_INTERVAL: seconds.default(2),
+    WAIT_RECHECK_INTERVAL: seconds.default(30),
+    REGISTRY_SYNC_INTERVAL: seconds.default(2),
+    REGISTRY_START_BLOCK: z.coerce.number().int('must be a whole block number').min(0, 'must be 0 or above').default(0),
+    MAX_GAS_PRICE: z
+      .string()
+      .trim()
+      .regex(/^\d{1,30}$/, 'must be a whole number of wei, e.g. 500000000000 for 500 gwei')
+      .transform((value) => BigInt(value))
+      .default(500_000_000_000n),
+    GAS_FEE_PREMIUM_PCT: z.coerce
+      .number()
+      .int('must be a whole percentage')
+      .min(0, 'must be 0 or above')
+      .max(1000, 'must be at most 1000')
+      .default(10),
+    RECEIPT_TIMEOUT: seconds.default(60),
+    AUTOMATION_ITERATIONS_PER_RUN: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(10, 'must be at least 10')
+      .default(500),
+    API_KEY: z.string().trim().min(16, 'must be at least 16 characters (it guards every mutation)'),
+    HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+    PORT: port.default(8000),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+    LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  })
+  .superRefine((settings, context) => {
+    // Only chain feeds and none configured would fail every price lookup; say so at start instead.
+    const feeds = Object.keys(settings.PRICE_FEEDS ?? {});
+    if (settings.PRICE_SOURCES.length === 1 && settings.PRICE_SOURCES[0] === 'chainlink' && feeds.length === 0) {
+      const message = 'is required when PRICE_SOURCES is chainlink only';
+      context.addIssue({ code: 'custom', path: ['PRICE_FEEDS'], message });
+    }
+  });
 
 /** The validated settings of an Autometa process. Addresses are checksummed. */
 export type Config = z.output<typeof settingsSchema>;
@@ -132,13 +176,17 @@ export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Config)
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(
-    SETTING_NAMES.filter((name) => env[name] !== undefined && env[name]!.trim() !== '').map((name) => [name, env[name]]),
+    SETTING_NAMES.filter((name) => env[name] !== undefined && env[name]!.trim() !== '').map((name) => [
+      name,
+      env[name],
+    ]),
   );
   const parsed = settingsSchema.safeParse(present);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'settings');
-    const reason = issue.code === 'invalid_type' && present[name] === undefined ? 'is required but not set' : issue.message;
+    const reason =
+      issue.code === 'invalid_type' && present[name] === undefined ? 'is required but not set' : issue.message;
     return `${name} ${reason}`;
   });
   throw new ConfigError(problems);

@@ -34,7 +34,11 @@ export function redact(value: unknown, key = '', depth = 0): unknown {
   }
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) {
-    return { name: value.name, message: redact(value.message, 'message', depth + 1), stack: redact(value.stack, 'stack') };
+    return {
+      name: value.name,
+      message: redact(value.message, 'message', depth + 1),
+      stack: redact(value.stack, 'stack'),
+    };
   }
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redact(item, '', depth + 1));

@@ -6,7 +6,10 @@ import { createLogger, type Logger } from './logging';
  * Runs an entry point: loads the settings once, creates the process logger, and turns a failed start
  * into one clear line and a non-zero exit. `main` returns a function that shuts the process down.
  */
-export function runEntryPoint(role: string, main: (config: Config, logger: Logger) => Promise<() => Promise<void>>): void {
+export function runEntryPoint(
+  role: string,
+  main: (config: Config, logger: Logger) => Promise<() => Promise<void>>,
+): void {
   loadEnvFiles();
   let config: Config;
   try {

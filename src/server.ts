@@ -1,11 +1,15 @@
 import { Connection } from '@temporalio/client';
-import { JsonRpcProvider } from 'ethers';
+import { JsonRpcProvider, Wallet } from 'ethers';
 import Redis from 'ioredis';
 
 import { createApp } from './api/app';
 import { chainProbe, redisProbe, temporalProbe } from './api/health';
+import { WorkflowService } from './api/workflow-service';
+import { connectContracts } from './chain/contracts';
+import { TransactionSender } from './chain/transaction-sender';
 import { createPriceService, priceSettingsFromConfig } from './prices';
 import { runEntryPoint } from './process-entry';
+import { createTemporalClients } from './temporal/runtime';
 import { PACKAGE_VERSION } from './version';
 
 runEntryPoint('api', async (config, logger) => {
@@ -21,6 +25,34 @@ runEntryPoint('api', async (config, logger) => {
     provider,
     settings: priceSettingsFromConfig(config),
   });
+  // The relayer sends the owners' registry transactions. Its sender's Redis client fails commands at once
+  // while Redis is down instead of queueing them: a send must not wait on a nonce lock it may have lost.
+  const relayerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  relayerRedis.on('error', (error) => logger.debug('Redis connection error', { error: error.message }));
+  const relayer = new Wallet(config.RELAYER_PRIVATE_KEY, provider);
+  const relayerContracts = connectContracts(
+    {
+      workflowRegistry: config.WORKFLOW_REGISTRY_ADDRESS,
+      actionExecutor: config.ACTION_EXECUTOR_ADDRESS,
+      feeEscrow: config.FEE_ESCROW_ADDRESS,
+    },
+    relayer,
+  );
+  const temporalClients = createTemporalClients(config);
+  const workflows = new WorkflowService({
+    registry: relayerContracts.registry,
+    sender: new TransactionSender({
+      wallet: relayer,
+      provider,
+      redis: relayerRedis,
+      chainId: config.CHAIN_ID,
+      maxGasPriceWei: config.MAX_GAS_PRICE,
+    }),
+    automations: temporalClients.automations,
+    connection: temporalClients.connection,
+    logger,
+    receiptTimeoutMs: config.RECEIPT_TIMEOUT * 1000,
+  });
 
   const app = createApp({
     logger,
@@ -31,8 +63,13 @@ runEntryPoint('api', async (config, logger) => {
       actionExecutor: config.ACTION_EXECUTOR_ADDRESS,
       feeEscrow: config.FEE_ESCROW_ADDRESS,
     },
-    probes: [temporalProbe(temporal), redisProbe(redis), chainProbe(provider, config.CHAIN_ID, config.WORKFLOW_REGISTRY_ADDRESS)],
+    probes: [
+      temporalProbe(temporal),
+      redisProbe(redis),
+      chainProbe(provider, config.CHAIN_ID, config.WORKFLOW_REGISTRY_ADDRESS),
+    ],
     prices,
+    workflows: { service: workflows, apiKey: config.API_KEY },
   });
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
@@ -46,6 +83,8 @@ runEntryPoint('api', async (config, logger) => {
     server.closeAllConnections();
     await closed;
     await prices.close();
+    relayerRedis.disconnect();
+    await temporalClients.connection.close();
     redis.disconnect();
     provider.destroy();
     await temporal.close();

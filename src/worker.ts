@@ -1,9 +1,9 @@
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { JsonRpcProvider } from 'ethers';
 
 import { createActivities } from './activities';
 import { createLogger } from './logging';
 import { runEntryPoint } from './process-entry';
+import { createWorkerResources, ensureBackgroundWorkflows } from './temporal/runtime';
 
 runEntryPoint('worker', async (config, logger) => {
   // Temporal's own log lines (SDK and native core) go through the process logger, so one format covers all.
@@ -14,20 +14,21 @@ runEntryPoint('worker', async (config, logger) => {
     workflowsPath: require.resolve('./workflows'),
     logger: createLogger({ level: 'warn', format: config.LOG_FORMAT, base: { role: 'worker' } }),
   });
-  const provider = new JsonRpcProvider(config.RPC_URL, config.CHAIN_ID, { staticNetwork: true });
+  const resources = createWorkerResources(config, logger);
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
-    activities: createActivities({ provider, registryAddress: config.WORKFLOW_REGISTRY_ADDRESS }),
+    activities: createActivities(resources.dependencies),
   });
   const running = worker.run();
   running.catch((error) => {
     logger.error('Worker stopped with an error', { error });
     process.exit(1);
   });
+  await ensureBackgroundWorkflows(config, resources.temporal.client);
   logger.info('Worker polling', { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE });
 
   return async () => {
@@ -35,6 +36,6 @@ runEntryPoint('worker', async (config, logger) => {
     worker.shutdown();
     await running;
     await connection.close();
-    provider.destroy();
+    await resources.close();
   };
 });

@@ -16,6 +16,9 @@ import {WorkflowCodec} from "./WorkflowCodec.sol";
  * may submit for them; signatures are checked with ERC-1271 for contract wallets. Each signature uses the
  * owner's next nonce and carries a deadline, so it works once and not forever.
  *
+ * An owner may also approve operators ({setOperator}, or gaslessly {setOperatorFor}), such as the API's relayer
+ * key, which then create and deactivate the owner's workflows without a signature per call until revoked.
+ *
  * Only accounts with {EXECUTOR_ROLE} (the {ActionExecutor}) record executions, which keeps execution numbers
  * consecutive and unique: the executor relies on this to run each execution exactly once.
  *
@@ -36,9 +39,15 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
         "DeactivateWorkflow(uint256 workflowId,uint256 nonce,uint256 deadline)"
     );
 
+    /// @dev EIP-712 type hash of the {setOperatorFor} message.
+    bytes32 public constant SET_OPERATOR_TYPEHASH = keccak256(
+        "SetOperator(address owner,address operator,bool approved,uint256 nonce,uint256 deadline)"
+    );
+
     mapping(uint256 workflowId => Workflow) private _workflows;
     mapping(address owner => uint256[] workflowIds) private _ownerWorkflows;
     uint256 private _workflowCount;
+    mapping(address owner => mapping(address operator => bool approved)) private _operators;
 
     /**
      * @dev Reverts with {WorkflowRegistryUnknownWorkflow} unless `workflowId` exists.
@@ -95,6 +104,20 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
     }
 
     /// @inheritdoc IWorkflowRegistry
+    function createWorkflowAsOperator(
+        address owner,
+        uint8 triggerType,
+        bytes calldata triggerData,
+        uint8 actionType,
+        bytes calldata actionData,
+        uint64 maxExecutions
+    ) external returns (uint256 workflowId) {
+        // No operator can be approved for the zero address, so this also rejects `owner == address(0)`.
+        _requireOperator(owner, msg.sender);
+        return _createWorkflow(owner, triggerType, triggerData, actionType, actionData, maxExecutions);
+    }
+
+    /// @inheritdoc IWorkflowRegistry
     function deactivateWorkflow(uint256 workflowId) external onlyExisting(workflowId) {
         Workflow storage workflow = _workflows[workflowId];
         if (workflow.owner != msg.sender) {
@@ -116,6 +139,36 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
         );
         _checkSignature(owner, structHash, deadline, signature);
         _deactivate(workflowId, workflow);
+    }
+
+    /// @inheritdoc IWorkflowRegistry
+    function deactivateWorkflowAsOperator(uint256 workflowId) external onlyExisting(workflowId) {
+        Workflow storage workflow = _workflows[workflowId];
+        _requireOperator(workflow.owner, msg.sender);
+        _deactivate(workflowId, workflow);
+    }
+
+    /// @inheritdoc IWorkflowRegistry
+    function setOperator(address operator, bool approved) external {
+        _setOperator(msg.sender, operator, approved);
+    }
+
+    /// @inheritdoc IWorkflowRegistry
+    function setOperatorFor(
+        address owner,
+        address operator,
+        bool approved,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        if (owner == address(0)) {
+            revert WorkflowRegistryInvalidOwner(owner);
+        }
+        bytes32 structHash = keccak256(
+            abi.encode(SET_OPERATOR_TYPEHASH, owner, operator, approved, _useNonce(owner), deadline)
+        );
+        _checkSignature(owner, structHash, deadline, signature);
+        _setOperator(owner, operator, approved);
     }
 
     /// @inheritdoc IWorkflowRegistry
@@ -162,6 +215,11 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
     /// @inheritdoc IWorkflowRegistry
     function workflowCount() external view returns (uint256) {
         return _workflowCount;
+    }
+
+    /// @inheritdoc IWorkflowRegistry
+    function isOperator(address owner, address operator) public view returns (bool) {
+        return _operators[owner][operator];
     }
 
     /// @inheritdoc IWorkflowRegistry
@@ -262,6 +320,18 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
     }
 
     /**
+     * @dev Approves or revokes `operator` for `owner`, reverting with {WorkflowRegistryInvalidOperator} when
+     * `operator` is the zero address or `owner`.
+     */
+    function _setOperator(address owner, address operator, bool approved) private {
+        if (operator == address(0) || operator == owner) {
+            revert WorkflowRegistryInvalidOperator(operator);
+        }
+        _operators[owner][operator] = approved;
+        emit OperatorSet(owner, operator, approved);
+    }
+
+    /**
      * @dev Reverts unless `deadline` has not passed and `signature` is `signer`'s over the typed data hashing
      * to `structHash` in this registry's domain.
      */
@@ -276,6 +346,15 @@ contract WorkflowRegistry is IWorkflowRegistry, AccessControl, EIP712, Nonces {
         }
         if (!SignatureChecker.isValidSignatureNow(signer, _hashTypedDataV4(structHash), signature)) {
             revert WorkflowRegistryInvalidSignature(signer);
+        }
+    }
+
+    /**
+     * @dev Reverts with {WorkflowRegistryNotOperator} unless `account` is an approved operator of `owner`.
+     */
+    function _requireOperator(address owner, address account) private view {
+        if (!isOperator(owner, account)) {
+            revert WorkflowRegistryNotOperator(owner, account);
         }
     }
 

@@ -38,7 +38,8 @@ interface IWorkflowRegistry {
     }
 
     /**
-     * @dev Emitted when `owner` creates workflow `workflowId`, directly or through a signature.
+     * @dev Emitted when workflow `workflowId` of `owner` is created, by the owner, through the owner's signature or
+     * by an operator of the owner.
      * `maxExecutions` is the stored value (a time trigger always stores 1).
      */
     event WorkflowCreated(
@@ -50,9 +51,16 @@ interface IWorkflowRegistry {
     );
 
     /**
-     * @dev Emitted when the owner of `workflowId` deactivates it, directly or through a signature.
+     * @dev Emitted when workflow `workflowId` of `owner` is deactivated, by the owner, through the owner's
+     * signature or by an operator of the owner.
      */
     event WorkflowDeactivated(uint256 indexed workflowId, address indexed owner);
+
+    /**
+     * @dev Emitted when `owner` approves (`approved` true) or revokes (`approved` false) `operator`, directly or
+     * through a signature. Emitted on every call, even when the approval does not change.
+     */
+    event OperatorSet(address indexed owner, address indexed operator, bool approved);
 
     /**
      * @dev Emitted when execution number `executionNo` of `workflowId` is recorded at `executedAt`.
@@ -115,6 +123,16 @@ interface IWorkflowRegistry {
     error WorkflowRegistryNotOwner(uint256 workflowId, address account);
 
     /**
+     * @dev `operator` cannot be approved or revoked: it is the zero address or the owner itself.
+     */
+    error WorkflowRegistryInvalidOperator(address operator);
+
+    /**
+     * @dev `account` is not an approved operator of `owner`.
+     */
+    error WorkflowRegistryNotOperator(address owner, address account);
+
+    /**
      * @dev `workflowId` is inactive (deactivated or completed).
      */
     error WorkflowRegistryWorkflowInactive(uint256 workflowId);
@@ -172,6 +190,28 @@ interface IWorkflowRegistry {
     ) external returns (uint256 workflowId);
 
     /**
+     * @dev Creates a workflow owned by `owner` on behalf of the owner, who approved the caller as an operator
+     * with {setOperator} or {setOperatorFor}. Does not use a nonce.
+     *
+     * NOTE: The owner itself is not its own operator: an owner calls {createWorkflow}.
+     *
+     * Requirements:
+     *
+     * - The caller is an approved operator of `owner` ({isOperator}).
+     * - Same as {createWorkflow} for the workflow fields.
+     *
+     * Emits a {WorkflowCreated} event.
+     */
+    function createWorkflowAsOperator(
+        address owner,
+        uint8 triggerType,
+        bytes calldata triggerData,
+        uint8 actionType,
+        bytes calldata actionData,
+        uint64 maxExecutions
+    ) external returns (uint256 workflowId);
+
+    /**
      * @dev Deactivates `workflowId` for good.
      *
      * Requirements:
@@ -196,6 +236,59 @@ interface IWorkflowRegistry {
      * Emits a {WorkflowDeactivated} event.
      */
     function deactivateWorkflowFor(uint256 workflowId, uint256 deadline, bytes calldata signature) external;
+
+    /**
+     * @dev Deactivates `workflowId` for good on behalf of its owner, who approved the caller as an operator.
+     * Does not use a nonce.
+     *
+     * Requirements:
+     *
+     * - `workflowId` exists and is active.
+     * - The caller is an approved operator of the workflow owner ({isOperator}).
+     *
+     * Emits a {WorkflowDeactivated} event.
+     */
+    function deactivateWorkflowAsOperator(uint256 workflowId) external;
+
+    /**
+     * @dev Approves or revokes `operator` to create and deactivate workflows of the caller, as ERC-721's
+     * `setApprovalForAll` does for tokens.
+     *
+     * WARNING: An operator can create any workflow for the owner, including actions that move the owner's escrow
+     * balance and the tokens the owner let the executor spend, and can deactivate any of the owner's workflows.
+     * Approve only a back-end you trust with that, and revoke it when you stop using it.
+     *
+     * Requirements:
+     *
+     * - `operator` is neither the zero address nor the caller.
+     *
+     * Emits an {OperatorSet} event.
+     */
+    function setOperator(address operator, bool approved) external;
+
+    /**
+     * @dev Approves or revokes `operator` for `owner` on an EIP-712 `SetOperator` signature of the owner (ECDSA
+     * for accounts, ERC-1271 for contracts), so the owner needs no gas. Anyone may submit it. Uses the owner's
+     * next nonce, shared with {createWorkflowFor} and {deactivateWorkflowFor}.
+     *
+     * WARNING: Same as {setOperator}.
+     *
+     * Requirements:
+     *
+     * - `owner` is not the zero address.
+     * - `deadline` is not in the past.
+     * - `signature` is valid for `owner` over `operator`, `approved`, the owner's current nonce and `deadline`.
+     * - `operator` is neither the zero address nor `owner`.
+     *
+     * Emits an {OperatorSet} event.
+     */
+    function setOperatorFor(
+        address owner,
+        address operator,
+        bool approved,
+        uint256 deadline,
+        bytes calldata signature
+    ) external;
 
     /**
      * @dev Records execution number `executionNo` of `workflowId` and completes the workflow when it reaches
@@ -231,7 +324,13 @@ interface IWorkflowRegistry {
     function workflowCount() external view returns (uint256);
 
     /**
-     * @dev Returns the next nonce `owner` must sign for {createWorkflowFor} or {deactivateWorkflowFor}.
+     * @dev Returns whether `operator` may create and deactivate workflows for `owner`.
+     */
+    function isOperator(address owner, address operator) external view returns (bool);
+
+    /**
+     * @dev Returns the next nonce `owner` must sign for {createWorkflowFor}, {deactivateWorkflowFor} or
+     * {setOperatorFor}.
      */
     function nonces(address owner) external view returns (uint256);
 

@@ -30,7 +30,10 @@ export const notFoundHandler: RequestHandler = (request, _response, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, request, response, _next) => {
     if (error instanceof HttpError) {
-      const body: ErrorBody = { success: false, error: { code: error.code, message: error.message, details: error.details } };
+      const body: ErrorBody = {
+        success: false,
+        error: { code: error.code, message: error.message, details: error.details },
+      };
       response.status(error.status).json(body);
       return;
     }

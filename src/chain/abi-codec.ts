@@ -275,6 +275,20 @@ export const DEACTIVATE_WORKFLOW_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
+/**
+ * EIP-712 types an owner signs for `setOperatorFor`, to approve (`approved: true`) or revoke an operator without
+ * paying gas. Same nonce and deadline rules: the nonce sequence is shared with the two workflow messages.
+ */
+export const SET_OPERATOR_TYPES: Record<string, TypedDataField[]> = {
+  SetOperator: [
+    { name: 'owner', type: 'address' },
+    { name: 'operator', type: 'address' },
+    { name: 'approved', type: 'bool' },
+    { name: 'nonce', type: 'uint256' },
+    { name: 'deadline', type: 'uint256' },
+  ],
+};
+
 /** The EIP-712 domain of the WorkflowRegistry at `registryAddress` on chain `chainId`. */
 export function workflowRegistryDomain(chainId: bigint | number, registryAddress: string): TypedDataDomain {
   return {

@@ -35,7 +35,11 @@ export const TRIGGER_TYPE_DESCRIPTIONS: readonly CodeDescription[] = [
     code: TriggerType.Price,
     name: 'price',
     description: "Runs when a token's USD price is at or below (0) or at or above (1) a target.",
-    fields: { token: 'asset id, e.g. ethereum', comparator: '0 = at or below, 1 = at or above', price_usd: 'target in USD' },
+    fields: {
+      token: 'asset id, e.g. ethereum',
+      comparator: '0 = at or below, 1 = at or above',
+      price_usd: 'target in USD',
+    },
   },
 ];
 

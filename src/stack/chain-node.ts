@@ -30,6 +30,11 @@ export async function startChainNode(options: StartChainOptions): Promise<Manage
     logFile: options.logFile,
   });
   const rpcUrl = `http://127.0.0.1:${options.port}`;
-  await waitUntil(`Hardhat node on ${rpcUrl}`, async () => (await rpcChainId(rpcUrl)) === LOCAL_CHAIN_ID, 60_000, node.exited);
+  await waitUntil(
+    `Hardhat node on ${rpcUrl}`,
+    async () => (await rpcChainId(rpcUrl)) === LOCAL_CHAIN_ID,
+    60_000,
+    node.exited,
+  );
   return node;
 }

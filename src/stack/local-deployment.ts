@@ -4,6 +4,7 @@ import path from 'node:path';
 import { JsonRpcProvider, NonceManager } from 'ethers';
 
 import { deployContracts, type Deployment } from '../chain/deploy';
+import { workflowRegistryContract } from '../chain/registry';
 import { localWallet } from './local-accounts';
 
 /** A deployment together with the chain instance it lives on. */
@@ -25,7 +26,11 @@ const CONTRACT_FIELDS = ['workflowRegistry', 'actionExecutor', 'feeEscrow', 'tes
  * Reuses the deployment recorded in `file` when it is on this very chain instance with code at every
  * address; otherwise deploys the contracts afresh and records them.
  */
-export async function ensureLocalDeployment(rpcUrl: string, chainId: number, file: string): Promise<EnsureDeploymentResult> {
+export async function ensureLocalDeployment(
+  rpcUrl: string,
+  chainId: number,
+  file: string,
+): Promise<EnsureDeploymentResult> {
   const provider = new JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true });
   try {
     const genesis = await provider.getBlock(0);
@@ -40,6 +45,11 @@ export async function ensureLocalDeployment(rpcUrl: string, chainId: number, fil
 
     const deployer = new NonceManager(localWallet('deployer').connect(provider));
     const deployed = await deployContracts(deployer, { workerAddress: localWallet('worker').address });
+    // The local user approves the relayer as its registry operator, so the API can create and delete its
+    // workflows out of the box (the Quick Start); anyone else approves it with setOperator themselves.
+    const user = localWallet('user').connect(provider);
+    const registry = workflowRegistryContract(deployed.workflowRegistry, user);
+    await (await registry.getFunction('setOperator')(localWallet('relayer').address, true)).wait();
     const deployment: LocalDeployment = { ...deployed, genesisHash: genesis.hash };
     mkdirSync(path.dirname(file), { recursive: true });
     // Written whole to a temporary file, then renamed: a crash leaves the old record or the new one, never half.

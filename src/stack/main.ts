@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import Redis from 'ioredis';
+
 import { ConfigError } from '../config';
 import { loadEnvFiles } from '../env-files';
 import { LOCAL_CHAIN_ID, startChainNode } from './chain-node';
@@ -37,7 +39,11 @@ async function stopAll(exitCode: number): Promise<never> {
 async function ensureRedis(config: StackConfig, logDir: string): Promise<string> {
   if (await redisAnswers(config.redisUrl)) return `${config.redisUrl} (already running, used as it is)`;
   started.push(
-    await startRedisServer({ port: config.redisPort, dataDir: path.join(config.dataDir, 'redis'), logFile: path.join(logDir, 'redis.log') }),
+    await startRedisServer({
+      port: config.redisPort,
+      dataDir: path.join(config.dataDir, 'redis'),
+      logFile: path.join(logDir, 'redis.log'),
+    }),
   );
   return `${config.redisUrl} (data in ${path.relative(projectRoot, config.dataDir)}/redis)`;
 }
@@ -46,7 +52,9 @@ async function ensureChain(config: StackConfig, logDir: string): Promise<string>
   const runningChainId = await rpcChainId(config.rpcUrl);
   if (runningChainId !== undefined) {
     if (runningChainId !== LOCAL_CHAIN_ID) {
-      throw new Error(`${config.rpcUrl} serves chain id ${runningChainId}, not the local chain ${LOCAL_CHAIN_ID}: free port ${config.chainPort} or set RPC_URL`);
+      throw new Error(
+        `${config.rpcUrl} serves chain id ${runningChainId}, not the local chain ${LOCAL_CHAIN_ID}: free port ${config.chainPort} or set RPC_URL`,
+      );
     }
     return `${config.rpcUrl} (already running, used as it is)`;
   }
@@ -82,7 +90,8 @@ async function ensureTemporal(config: StackConfig, deployment: LocalDeployment, 
   }
   const temporalDir = path.join(config.dataDir, 'temporal');
   const archivedTo = prepareTemporalState(temporalDir, deployment);
-  if (archivedTo) say(`  the contracts are new, so the previous Temporal state moved to ${path.relative(projectRoot, archivedTo)}`);
+  if (archivedTo)
+    say(`  the contracts are new, so the previous Temporal state moved to ${path.relative(projectRoot, archivedTo)}`);
   started.push(
     await startTemporalServer({
       projectRoot,
@@ -94,6 +103,32 @@ async function ensureTemporal(config: StackConfig, deployment: LocalDeployment, 
     }),
   );
   return `${config.temporalAddress}, state in ${path.relative(projectRoot, temporalDir)}/temporal.db`;
+}
+
+/**
+ * A new local chain reuses the chain id and, deployed by the same account, the same addresses: what
+ * Redis kept for the previous chain (journaled transactions, nonces, armed thresholds of the archived
+ * automations) would be taken for this one's, so it goes.
+ */
+async function forgetPreviousChain(config: StackConfig) {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const patterns = [
+      `autometa:tx:${LOCAL_CHAIN_ID}:*`,
+      `autometa:*:${LOCAL_CHAIN_ID}:*`,
+      `autometa:thresholds:${config.temporalNamespace}:*`,
+    ];
+    for (const pattern of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        if (keys.length > 0) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The operator key survives restarts of the stack, so scripts that use it keep working. */
@@ -116,6 +151,16 @@ function localSettings(config: StackConfig, deployment: LocalDeployment): Record
     RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
     WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
     REDIS_URL: config.redisUrl,
+    // The local feeds change only when someone sets a price, so their answers stay current for a long time.
+    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
+    REGISTRY_START_BLOCK: String(deployment.blockNumber),
+    // Reading a local feed costs nothing, so short cache times let `npm run set-price` show within seconds.
+    PRICE_CACHE_TTL: '5',
+    PRICE_LOCAL_TTL: '2',
+    PRICE_SOURCES: 'chainlink',
+    PRICE_FEEDS: Object.entries(deployment.priceFeeds)
+      .map(([asset, feed]) => `${asset}=${feed}`)
+      .join(','),
     TEMPORAL_ADDRESS: config.temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TEMPORAL_TASK_QUEUE: config.taskQueue,
@@ -123,10 +168,6 @@ function localSettings(config: StackConfig, deployment: LocalDeployment): Record
     PORT: String(config.apiPort),
     BACKEND_API_URL: `http://127.0.0.1:${config.apiPort}`,
     LOG_LEVEL: config.logLevel,
-    // The local feeds change only when someone sets a price, so their answers stay current for a long time.
-    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
-    PRICE_SOURCES: 'chainlink',
-    PRICE_FEEDS: Object.entries(deployment.priceFeeds).map(([asset, feed]) => `${asset}=${feed}`).join(','),
   };
 }
 
@@ -139,7 +180,12 @@ function writeLocalEnv(file: string, settings: Record<string, string>) {
   chmodSync(file, 0o600);
 }
 
-function startNodeProcess(name: string, entry: string, settings: Record<string, string>, logDir: string): ManagedProcess {
+function startNodeProcess(
+  name: string,
+  entry: string,
+  settings: Record<string, string>,
+  logDir: string,
+): ManagedProcess {
   return startProcess({
     name,
     command: process.execPath,
@@ -178,6 +224,7 @@ async function main() {
     path.join(config.dataDir, 'deployment.json'),
   );
   say(`  Contracts  ${deployedNow ? 'deployed now' : 'reused from the running chain'}`);
+  if (deployedNow) await forgetPreviousChain(config);
   const temporalLine = await ensureTemporal(config, deployment, logDir);
   say(`  Temporal   ${temporalLine}`);
 
@@ -210,7 +257,9 @@ function printBanner(config: StackConfig, deployment: LocalDeployment) {
   say('Autometa local stack is up. Ctrl-C stops everything this command started.');
   say('');
   say(`  API            http://127.0.0.1:${config.apiPort}  (health: /api/utils/healthz)`);
-  say(`  Temporal       ${config.temporalAddress}  namespace ${config.temporalNamespace}, task queue ${config.taskQueue}`);
+  say(
+    `  Temporal       ${config.temporalAddress}  namespace ${config.temporalNamespace}, task queue ${config.taskQueue}`,
+  );
   say(`  Temporal UI    http://127.0.0.1:${config.temporalUiPort}`);
   say(`  Redis          ${config.redisUrl}`);
   say(`  Chain          ${config.rpcUrl}  (chain id ${deployment.chainId})`);

@@ -92,7 +92,12 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
 }
 
 /** Polls `check` until it returns true, failing after `timeoutMs` with a message naming `what`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, exited?: Promise<unknown>) {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  exited?: Promise<unknown>,
+) {
   const deadline = Date.now() + timeoutMs;
   let died = false;
   void exited?.then(() => (died = true));

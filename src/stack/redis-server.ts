@@ -23,6 +23,11 @@ export async function startRedisServer(options: StartRedisOptions): Promise<Mana
     args: ['--bind', '127.0.0.1', '--port', String(options.port), '--protected-mode', 'yes', ...persistence],
     logFile: options.logFile,
   });
-  await waitUntil(`Redis on 127.0.0.1:${options.port}`, () => redisAnswers(`redis://127.0.0.1:${options.port}`), 15_000, redis.exited);
+  await waitUntil(
+    `Redis on 127.0.0.1:${options.port}`,
+    () => redisAnswers(`redis://127.0.0.1:${options.port}`),
+    15_000,
+    redis.exited,
+  );
   return redis;
 }

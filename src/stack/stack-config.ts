@@ -4,7 +4,11 @@ import { z } from 'zod';
 
 import { ConfigError } from '../config';
 
-const port = z.coerce.number().int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+const port = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be 1 to 65535')
+  .max(65535, 'must be 1 to 65535');
 
 const loopbackUrl = (protocols: string[]) =>
   z

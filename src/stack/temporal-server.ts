@@ -31,7 +31,10 @@ export function devServerExtraArgs(projectRoot: string): string[] {
   return [
     ...Object.entries(spec.sqlitePragmas).flatMap(([pragma, value]) => ['--sqlite-pragma', `${pragma}=${value}`]),
     ...Object.entries(spec.searchAttributes).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
-    ...Object.entries(spec.dynamicConfig).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]),
+    ...Object.entries(spec.dynamicConfig).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${JSON.stringify(value)}`,
+    ]),
   ];
 }
 
@@ -54,19 +57,31 @@ export async function startTemporalServer(options: StartTemporalOptions): Promis
     args: [
       'server',
       'start-dev',
-      '--ip', '127.0.0.1',
-      '--port', String(options.port),
-      '--ui-ip', '127.0.0.1',
-      '--ui-port', String(options.uiPort),
-      '--db-filename', options.dbFile,
-      '--namespace', options.namespace,
-      '--log-level', 'warn',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(options.port),
+      '--ui-ip',
+      '127.0.0.1',
+      '--ui-port',
+      String(options.uiPort),
+      '--db-filename',
+      options.dbFile,
+      '--namespace',
+      options.namespace,
+      '--log-level',
+      'warn',
       ...devServerExtraArgs(options.projectRoot),
     ],
     logFile: options.logFile,
   });
   const address = `127.0.0.1:${options.port}`;
   await waitUntil(`Temporal on ${address}`, () => temporalAnswers(address), 120_000, server.exited);
-  await waitUntil(`Temporal Web UI on :${options.uiPort}`, () => httpAnswers(`http://127.0.0.1:${options.uiPort}/`), 60_000, server.exited);
+  await waitUntil(
+    `Temporal Web UI on :${options.uiPort}`,
+    () => httpAnswers(`http://127.0.0.1:${options.uiPort}/`),
+    60_000,
+    server.exited,
+  );
   return server;
 }

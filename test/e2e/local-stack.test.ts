@@ -101,7 +101,13 @@ describe('the local stack (npm start)', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    ports = { api: await freePort(), redis: await freePort(), chain: await freePort(), temporal: await freePort(), ui: await freePort() };
+    ports = {
+      api: await freePort(),
+      redis: await freePort(),
+      chain: await freePort(),
+      temporal: await freePort(),
+      ui: await freePort(),
+    };
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'autometa-stack-'));
   });
 
@@ -114,7 +120,10 @@ describe('the local stack (npm start)', () => {
 
       expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).status).toBe(200);
 
-      const contracts = (await (await fetch(`http://127.0.0.1:${ports.api}/api/utils/contracts`)).json()) as Record<string, unknown>;
+      const contracts = (await (await fetch(`http://127.0.0.1:${ports.api}/api/utils/contracts`)).json()) as Record<
+        string,
+        unknown
+      >;
       const provider = new JsonRpcProvider(`http://127.0.0.1:${ports.chain}`, 31337, { staticNetwork: true });
       for (const field of ['workflow_registry', 'action_executor', 'fee_escrow']) {
         expect(await provider.getCode(contracts[field] as string)).not.toBe('0x');
@@ -147,7 +156,11 @@ describe('the local stack (npm start)', () => {
 
   it('keeps workflows across a restart when the chain is kept, and reuses the deployment', async () => {
     // A chain that outlives the stack: the stack must use it as it is and leave it running.
-    const chain: ManagedProcess = await startChainNode({ projectRoot, port: ports.chain, logFile: path.join(dataDir, 'outside-chain.log') });
+    const chain: ManagedProcess = await startChainNode({
+      projectRoot,
+      port: ports.chain,
+      logFile: path.join(dataDir, 'outside-chain.log'),
+    });
     try {
       const first = await startStack(ports, dataDir);
       const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });

@@ -28,7 +28,10 @@ describe('/api/utils against real Temporal, Redis and chain', () => {
   beforeAll(async () => {
     // A Redis of this test's own, so it can be stopped without disturbing other tests.
     redisPort = await freePort();
-    ownRedis = await startRedisServer({ port: redisPort, logFile: path.join(os.tmpdir(), `api-utils-redis-${redisPort}.log`) });
+    ownRedis = await startRedisServer({
+      port: redisPort,
+      logFile: path.join(os.tmpdir(), `api-utils-redis-${redisPort}.log`),
+    });
     redis = new Redis(`redis://127.0.0.1:${redisPort}`, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     provider = new JsonRpcProvider(services.rpcUrl, 31337, { staticNetwork: true });
@@ -42,7 +45,11 @@ describe('/api/utils against real Temporal, Redis and chain', () => {
         actionExecutor: services.deployment.actionExecutor,
         feeEscrow: services.deployment.feeEscrow,
       },
-      probes: [temporalProbe(temporal), redisProbe(redis), chainProbe(provider, 31337, services.deployment.workflowRegistry)],
+      probes: [
+        temporalProbe(temporal),
+        redisProbe(redis),
+        chainProbe(provider, 31337, services.deployment.workflowRegistry),
+      ],
     });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -88,7 +95,11 @@ describe('/api/utils against real Temporal, Redis and chain', () => {
     };
     expect(body.version).toBe('9.9.9');
     expect(body.chain_id).toBe(31337);
-    expect(body.trigger_types.map(({ code, name }) => [code, name])).toEqual([[0, 'time'], [1, 'interval'], [2, 'price']]);
+    expect(body.trigger_types.map(({ code, name }) => [code, name])).toEqual([
+      [0, 'time'],
+      [1, 'interval'],
+      [2, 'price'],
+    ]);
     expect(body.action_types.map(({ code, name }) => [code, name])).toEqual([
       [0, 'native_transfer'],
       [1, 'erc20_transfer'],
@@ -114,7 +125,10 @@ describe('/api/utils against real Temporal, Redis and chain', () => {
     expect(body.down).toEqual(['redis']);
     expect(body.message).toBe('Down: redis');
 
-    ownRedis = await startRedisServer({ port: redisPort, logFile: path.join(os.tmpdir(), `api-utils-redis-${redisPort}.log`) });
+    ownRedis = await startRedisServer({
+      port: redisPort,
+      logFile: path.join(os.tmpdir(), `api-utils-redis-${redisPort}.log`),
+    });
     const deadline = Date.now() + 20_000;
     let status = 503;
     while (status !== 200 && Date.now() < deadline) {

@@ -58,8 +58,9 @@ describe('price service when Redis goes down and comes back', () => {
     const settings = {
       sources: ['coingecko' as const],
       coingeckoApiUrl: standIn.apiUrl,
-      localTtlMs: 100,
-      cacheTtlMs: 200,
+      // Long enough that stopping Redis on a busy machine still ends within the local TTL.
+      localTtlMs: 2_000,
+      cacheTtlMs: 4_000,
     };
     const prices = createPriceService({ logger, redis: url, settings });
     const inspect = new Redis(url, { retryStrategy: () => 50, maxRetriesPerRequest: 1 });
@@ -76,16 +77,16 @@ describe('price service when Redis goes down and comes back', () => {
       expect(await prices.getPrice('ethereum')).toMatchObject({ source: 'local-cache', priceUsd: 3198.16 });
 
       // After it, the upstream answers, quickly, on every lookup while Redis is down.
-      await sleep(120);
+      await sleep(2_100);
       standIn.resetRequests();
       for (let round = 0; round < 5; round += 1) {
         const started = Date.now();
         const quote = await prices.getPrice('bitcoin');
-        expect(Date.now() - started).toBeLessThan(200);
+        expect(Date.now() - started).toBeLessThan(1_000);
         expect(quote.priceUsd).toBe(95_000);
         expect(['coingecko-direct', 'local-cache']).toContain(quote.source);
       }
-      await sleep(120);
+      await sleep(2_100);
       expect(await prices.getPrice('ethereum')).toMatchObject({ source: 'coingecko-direct', stale: false });
       expect(standIn.requests.length).toBeGreaterThanOrEqual(2);
       const degraded = lines.filter(
@@ -101,7 +102,7 @@ describe('price service when Redis goes down and comes back', () => {
       expect(lines.find((line) => line.message === 'Price cache in Redis is available again')?.level).toBe('info');
 
       // The restarted Redis is empty: the next miss goes upstream and is written to it again.
-      await sleep(120);
+      await sleep(2_100);
       standIn.setPrices({ ethereum: 3210.5, bitcoin: 95_000 });
       expect(await prices.getPrice('ethereum')).toMatchObject({ source: 'coingecko-direct', priceUsd: 3210.5 });
       await eventually('the inspecting client reconnects', () => inspect.status === 'ready');
@@ -131,7 +132,7 @@ describe('price service when Redis goes down and comes back', () => {
       standIn.setPrices({ ethereum: 3198.16 });
       const started = Date.now();
       expect(await prices.getPrice('ethereum')).toMatchObject({ source: 'coingecko-direct', priceUsd: 3198.16 });
-      expect(Date.now() - started).toBeLessThan(600);
+      expect(Date.now() - started).toBeLessThan(1_500);
       expect(await prices.getPrice('ethereum')).toMatchObject({ source: 'local-cache' });
       expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
     } finally {

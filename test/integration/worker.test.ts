@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 
 import { Connection, WorkflowClient, WorkflowFailedError } from '@temporalio/client';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { JsonRpcProvider, NonceManager, parseEther } from 'ethers';
 
 import { createActivities } from '../../src/activities';
 import { encodeNativeTransfer, encodeTimeTrigger } from '../../src/chain/abi-codec';
 import { workflowRegistryContract } from '../../src/chain/registry';
+import { loadConfig } from '../../src/config';
 import { ActionType, TriggerType } from '../../src/domain/codes';
 import { createLogger } from '../../src/logging';
 import { localWallet } from '../../src/stack/local-accounts';
+import { createWorkerResources, type WorkerResources } from '../../src/temporal/runtime';
 import { describeRegistryWorkflow } from '../../src/workflows';
+import { engineEnv } from '../support/engine';
+import { installQuietRuntime } from '../support/runtime';
 import { testServices } from '../support/services';
 
 describe('the worker against the real Temporal server and chain', () => {
   const services = testServices();
   const taskQueue = `worker-test-${randomUUID()}`;
   let provider: JsonRpcProvider;
+  let resources: WorkerResources;
   let nativeConnection: NativeConnection;
   let worker: Worker;
   let running: Promise<void>;
@@ -24,15 +29,18 @@ describe('the worker against the real Temporal server and chain', () => {
   let client: WorkflowClient;
 
   beforeAll(async () => {
-    // Expected failures below make the SDK warn; only errors are worth a line in the test output.
-    Runtime.install({ logger: createLogger({ level: 'error' }) });
+    installQuietRuntime();
     provider = new JsonRpcProvider(services.rpcUrl, 31337, { staticNetwork: true });
+    resources = createWorkerResources(
+      loadConfig(engineEnv('default', { TEMPORAL_TASK_QUEUE: taskQueue })),
+      createLogger({ level: 'error' }),
+    );
     nativeConnection = await NativeConnection.connect({ address: services.temporalAddress });
     worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
       workflowsPath: require.resolve('../../src/workflows'),
-      activities: createActivities({ provider, registryAddress: services.deployment.workflowRegistry }),
+      activities: createActivities(resources.dependencies),
     });
     running = worker.run();
     connection = await Connection.connect({ address: services.temporalAddress });
@@ -44,6 +52,7 @@ describe('the worker against the real Temporal server and chain', () => {
     await running;
     await nativeConnection.close();
     await connection.close();
+    await resources.close();
     provider.destroy();
   });
 
@@ -53,12 +62,24 @@ describe('the worker against the real Temporal server and chain', () => {
     const recipient = localWallet('relayer').address;
     const executeAt = 4_102_444_800n; // 2100-01-01
     const receipt = await (
-      await registry.createWorkflow(TriggerType.Time, encodeTimeTrigger(executeAt), ActionType.NativeTransfer, encodeNativeTransfer(recipient, parseEther('1')), 1)
+      await registry.createWorkflow(
+        TriggerType.Time,
+        encodeTimeTrigger(executeAt),
+        ActionType.NativeTransfer,
+        encodeNativeTransfer(recipient, parseEther('1')),
+        1,
+      )
     ).wait();
-    const created = receipt.logs.map((log: { topics: string[]; data: string }) => registry.interface.parseLog(log)).find((log: { name?: string } | null) => log?.name === 'WorkflowCreated');
+    const created = receipt.logs
+      .map((log: { topics: string[]; data: string }) => registry.interface.parseLog(log))
+      .find((log: { name?: string } | null) => log?.name === 'WorkflowCreated');
     const workflowId = created.args.workflowId.toString();
 
-    const snapshot = await client.execute(describeRegistryWorkflow, { taskQueue, workflowId: `describe-${randomUUID()}`, args: [workflowId] });
+    const snapshot = await client.execute(describeRegistryWorkflow, {
+      taskQueue,
+      workflowId: `describe-${randomUUID()}`,
+      args: [workflowId],
+    });
 
     expect(snapshot).toMatchObject({
       workflowId,
@@ -74,13 +95,23 @@ describe('the worker against the real Temporal server and chain', () => {
   });
 
   it('fails without retrying for an id the registry never created', async () => {
-    const run = client.execute(describeRegistryWorkflow, { taskQueue, workflowId: `describe-${randomUUID()}`, args: ['999999'] });
+    const run = client.execute(describeRegistryWorkflow, {
+      taskQueue,
+      workflowId: `describe-${randomUUID()}`,
+      args: ['999999'],
+    });
     await expect(run).rejects.toBeInstanceOf(WorkflowFailedError);
-    await expect(run).rejects.toMatchObject({ cause: { cause: { type: 'UnknownRegistryWorkflowError', message: 'The registry has no workflow 999999' } } });
+    await expect(run).rejects.toMatchObject({
+      cause: { cause: { type: 'UnknownRegistryWorkflowError', message: 'The registry has no workflow 999999' } },
+    });
   });
 
   it('fails without retrying for an id that is not a number', async () => {
-    const run = client.execute(describeRegistryWorkflow, { taskQueue, workflowId: `describe-${randomUUID()}`, args: ['12abc'] });
+    const run = client.execute(describeRegistryWorkflow, {
+      taskQueue,
+      workflowId: `describe-${randomUUID()}`,
+      args: ['12abc'],
+    });
     await expect(run).rejects.toMatchObject({ cause: { cause: { type: 'InvalidWorkflowIdError' } } });
   });
 });

@@ -25,7 +25,10 @@ describe('redact', () => {
   });
 
   it('turns errors and bigints into plain values', () => {
-    const redacted = redact({ error: new Error('boom'), amount: 10n ** 18n }) as { error: { message: string }; amount: string };
+    const redacted = redact({ error: new Error('boom'), amount: 10n ** 18n }) as {
+      error: { message: string };
+      amount: string;
+    };
     expect(redacted.error.message).toBe('boom');
     expect(redacted.amount).toBe('1000000000000000000');
   });
@@ -34,7 +37,12 @@ describe('redact', () => {
 describe('createLogger', () => {
   it('writes JSON lines at or above its level, with base fields', () => {
     const lines: string[] = [];
-    const logger = createLogger({ level: 'info', format: 'json', base: { role: 'worker' }, write: (line) => lines.push(line) });
+    const logger = createLogger({
+      level: 'info',
+      format: 'json',
+      base: { role: 'worker' },
+      write: (line) => lines.push(line),
+    });
     logger.debug('hidden');
     logger.info('Workflow started', { workflowId: 7 });
     logger.log('WARN', 'Degraded', { source: 'redis' });
@@ -47,7 +55,10 @@ describe('createLogger', () => {
   it('never writes a private key passed as metadata', () => {
     const lines: string[] = [];
     const key = `0x${'c4'.repeat(32)}`;
-    createLogger({ format: 'pretty', write: (line) => lines.push(line) }).error('Send failed', { wallet: { privateKey: key }, detail: key });
+    createLogger({ format: 'pretty', write: (line) => lines.push(line) }).error('Send failed', {
+      wallet: { privateKey: key },
+      detail: key,
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(key);
     expect(lines[0]).toContain('Send failed');

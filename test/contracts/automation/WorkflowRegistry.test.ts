@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { ethers } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
+import type { HardhatEthersSigner } from '@nomicfoundation/hardhat-ethers/signers';
+import type { Contract } from 'ethers';
 
 import {
   CREATE_WORKFLOW_TYPES,
   DEACTIVATE_WORKFLOW_TYPES,
+  SET_OPERATOR_TYPES,
   encodeContractCall,
   encodeErc20Transfer,
   encodeIntervalTrigger,
@@ -47,6 +50,36 @@ async function registryFixture() {
     maxExecutions: 3,
   };
   return { ...base, recorderAccount, interval, owner: alice };
+}
+
+/** Adds `relayer`, the API's relayer key that owners approve as their operator. */
+async function operatorFixture() {
+  const base = await registryFixture();
+  const [, , , , , , , , relayer] = await ethers.getSigners();
+  return { ...base, relayer };
+}
+
+/** {operatorFixture} with `relayer` approved as an operator of alice. */
+async function approvedFixture() {
+  const base = await operatorFixture();
+  await base.registry.connect(base.alice).getFunction('setOperator')(base.relayer.address, true);
+  return base;
+}
+
+/** Signs a `SetOperator` message of `signer` with the current nonce of `owner` (unless given). */
+async function signSetOperator(
+  registry: Contract,
+  signer: HardhatEthersSigner,
+  message: { owner: string; operator: string; approved: boolean; deadline: bigint; nonce?: bigint },
+) {
+  const nonce = message.nonce ?? ((await registry.nonces(message.owner)) as bigint);
+  return signer.signTypedData(await registryDomain(registry), SET_OPERATOR_TYPES, {
+    owner: message.owner,
+    operator: message.operator,
+    approved: message.approved,
+    nonce,
+    deadline: message.deadline,
+  });
 }
 
 describe('WorkflowRegistry', function () {
@@ -595,6 +628,365 @@ describe('WorkflowRegistry', function () {
       await expect(registry.getFunction('deactivateWorkflowFor')(2, message.deadline, signature))
         .to.be.revertedWithCustomError(registry, 'WorkflowRegistryUnknownWorkflow')
         .withArgs(2n);
+    });
+  });
+
+  describe('setOperator', function () {
+    it('approves an operator for the caller only, without using a nonce', async function () {
+      const { registry, alice, bob, relayer } = await loadFixture(operatorFixture);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(false);
+      await expect(registry.connect(alice).getFunction('setOperator')(relayer.address, true))
+        .to.emit(registry, 'OperatorSet')
+        .withArgs(alice.address, relayer.address, true);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(true);
+      expect(await registry.isOperator(bob.address, relayer.address)).to.equal(false);
+      expect(await registry.isOperator(relayer.address, alice.address)).to.equal(false);
+      expect(await registry.nonces(alice.address)).to.equal(0n);
+    });
+
+    it('revokes an approved operator', async function () {
+      const { registry, alice, relayer } = await loadFixture(approvedFixture);
+      await expect(registry.connect(alice).getFunction('setOperator')(relayer.address, false))
+        .to.emit(registry, 'OperatorSet')
+        .withArgs(alice.address, relayer.address, false);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(false);
+    });
+
+    it('rejects the zero address as operator', async function () {
+      const { registry, alice } = await loadFixture(operatorFixture);
+      await expect(registry.connect(alice).getFunction('setOperator')(ethers.ZeroAddress, true))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidOperator')
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it('rejects the caller as its own operator', async function () {
+      const { registry, alice } = await loadFixture(operatorFixture);
+      await expect(registry.connect(alice).getFunction('setOperator')(alice.address, true))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidOperator')
+        .withArgs(alice.address);
+    });
+  });
+
+  describe('createWorkflowAsOperator', function () {
+    function createAs(
+      fixture: Awaited<ReturnType<typeof operatorFixture>>,
+      caller: HardhatEthersSigner,
+      owner: string,
+      input: WorkflowInput = fixture.interval,
+    ) {
+      return fixture.registry.connect(caller).getFunction('createWorkflowAsOperator')(
+        owner,
+        input.triggerType,
+        input.triggerData,
+        input.actionType,
+        input.actionData,
+        input.maxExecutions,
+      );
+    }
+
+    it('creates a workflow owned by the approving owner, not by the operator', async function () {
+      const fixture = await loadFixture(approvedFixture);
+      const { registry, alice, relayer } = fixture;
+      await expect(createAs(fixture, relayer, alice.address))
+        .to.emit(registry, 'WorkflowCreated')
+        .withArgs(1n, alice.address, TriggerType.Interval, ActionType.NativeTransfer, 3n);
+      const workflow = await registry.getWorkflow(1);
+      expect(workflow.owner).to.equal(alice.address);
+      expect(workflow.active).to.equal(true);
+      expect(workflow.triggerData).to.equal(fixture.interval.triggerData);
+      expect(workflow.actionData).to.equal(fixture.interval.actionData);
+      expect(await registry.getOwnerWorkflows(alice.address)).to.deep.equal([1n]);
+      expect(await registry.getOwnerWorkflows(relayer.address)).to.deep.equal([]);
+      expect(await registry.nonces(alice.address)).to.equal(0n);
+    });
+
+    it('applies the workflow rules of createWorkflow', async function () {
+      const fixture = await loadFixture(approvedFixture);
+      const { registry, alice, relayer, interval } = fixture;
+      await expect(createAs(fixture, relayer, alice.address, { ...interval, triggerData: words(0) }))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidTriggerData')
+        .withArgs(TriggerType.Interval);
+      const timeTrigger = { ...interval, triggerType: TriggerType.Time, triggerData: encodeTimeTrigger(1_900_000_000) };
+      await expect(createAs(fixture, relayer, alice.address, { ...timeTrigger, maxExecutions: 2 }))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidMaxExecutions')
+        .withArgs(TriggerType.Time, 2n);
+      await expect(createAs(fixture, relayer, alice.address, { ...timeTrigger, maxExecutions: 0 }))
+        .to.emit(registry, 'WorkflowCreated')
+        .withArgs(1n, alice.address, TriggerType.Time, ActionType.NativeTransfer, 1n);
+    });
+
+    it('rejects an operator the owner did not approve', async function () {
+      const fixture = await loadFixture(operatorFixture);
+      const { registry, alice, relayer } = fixture;
+      await expect(createAs(fixture, relayer, alice.address))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, relayer.address);
+    });
+
+    it('rejects a revoked operator', async function () {
+      const fixture = await loadFixture(approvedFixture);
+      const { registry, alice, relayer } = fixture;
+      await registry.connect(alice).getFunction('setOperator')(relayer.address, false);
+      await expect(createAs(fixture, relayer, alice.address))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, relayer.address);
+    });
+
+    it('rejects an operator approved by another owner', async function () {
+      const fixture = await loadFixture(operatorFixture);
+      const { registry, alice, bob, relayer } = fixture;
+      await registry.connect(bob).getFunction('setOperator')(relayer.address, true);
+      await expect(createAs(fixture, relayer, alice.address))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, relayer.address);
+    });
+
+    it('rejects the owner itself, which is not its own operator', async function () {
+      const fixture = await loadFixture(approvedFixture);
+      const { registry, alice } = fixture;
+      await expect(createAs(fixture, alice, alice.address))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, alice.address);
+    });
+
+    it('rejects the zero address as owner', async function () {
+      const fixture = await loadFixture(approvedFixture);
+      const { registry, relayer } = fixture;
+      await expect(createAs(fixture, relayer, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(ethers.ZeroAddress, relayer.address);
+    });
+  });
+
+  describe('deactivateWorkflowAsOperator', function () {
+    async function operatorWorkflowFixture() {
+      const base = await approvedFixture();
+      await createWorkflow(base.registry, base.alice, base.interval);
+      return base;
+    }
+
+    it("lets an operator of the owner deactivate the owner's workflow", async function () {
+      const { registry, alice, relayer } = await loadFixture(operatorWorkflowFixture);
+      await expect(registry.connect(relayer).getFunction('deactivateWorkflowAsOperator')(1))
+        .to.emit(registry, 'WorkflowDeactivated')
+        .withArgs(1n, alice.address);
+      expect((await registry.getWorkflow(1)).active).to.equal(false);
+      expect(await registry.nonces(alice.address)).to.equal(0n);
+    });
+
+    it('rejects deactivation by an account that is not an operator of the owner', async function () {
+      const { registry, alice, mallory } = await loadFixture(operatorWorkflowFixture);
+      await expect(registry.connect(mallory).getFunction('deactivateWorkflowAsOperator')(1))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, mallory.address);
+    });
+
+    it('rejects deactivation by an operator of another owner', async function () {
+      const { registry, alice, bob, mallory } = await loadFixture(operatorWorkflowFixture);
+      await registry.connect(bob).getFunction('setOperator')(mallory.address, true);
+      await expect(registry.connect(mallory).getFunction('deactivateWorkflowAsOperator')(1))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, mallory.address);
+    });
+
+    it('rejects deactivation by a revoked operator', async function () {
+      const { registry, alice, relayer } = await loadFixture(operatorWorkflowFixture);
+      await registry.connect(alice).getFunction('setOperator')(relayer.address, false);
+      await expect(registry.connect(relayer).getFunction('deactivateWorkflowAsOperator')(1))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryNotOperator')
+        .withArgs(alice.address, relayer.address);
+    });
+
+    it('rejects deactivating an inactive workflow', async function () {
+      const { registry, alice, relayer } = await loadFixture(operatorWorkflowFixture);
+      await registry.connect(alice).getFunction('deactivateWorkflow')(1);
+      await expect(registry.connect(relayer).getFunction('deactivateWorkflowAsOperator')(1))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryWorkflowInactive')
+        .withArgs(1n);
+    });
+
+    it('rejects an unknown workflow', async function () {
+      const { registry, relayer } = await loadFixture(operatorWorkflowFixture);
+      await expect(registry.connect(relayer).getFunction('deactivateWorkflowAsOperator')(2))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryUnknownWorkflow')
+        .withArgs(2n);
+    });
+  });
+
+  describe('setOperatorFor', function () {
+    async function signedOperatorFixture() {
+      const base = await operatorFixture();
+      const deadline = (await latestTimestamp()) + 3600n;
+      const message = { owner: base.alice.address, operator: base.relayer.address, approved: true, deadline };
+      const signature = await signSetOperator(base.registry, base.alice, message);
+      return { ...base, message, signature };
+    }
+
+    function submit(
+      fixture: Awaited<ReturnType<typeof signedOperatorFixture>>,
+      overrides: Partial<typeof fixture.message> = {},
+      signature: string = fixture.signature,
+    ) {
+      const m = { ...fixture.message, ...overrides };
+      // The relayer submits the approval it is being given, as the API does.
+      return fixture.registry.connect(fixture.relayer).getFunction('setOperatorFor')(
+        m.owner,
+        m.operator,
+        m.approved,
+        m.deadline,
+        signature,
+      );
+    }
+
+    it('publishes the type hash of the SetOperator message', async function () {
+      const { registry } = await loadFixture(operatorFixture);
+      const encoded = ethers.TypedDataEncoder.from(SET_OPERATOR_TYPES).encodeType('SetOperator');
+      expect(await registry.SET_OPERATOR_TYPEHASH()).to.equal(ethers.id(encoded));
+    });
+
+    it("approves an operator on the owner's signature, submitted by someone else", async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, relayer } = fixture;
+      await expect(submit(fixture)).to.emit(registry, 'OperatorSet').withArgs(alice.address, relayer.address, true);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(true);
+      expect(await registry.nonces(alice.address)).to.equal(1n);
+    });
+
+    it("revokes an operator on the owner's signature", async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, relayer, message } = fixture;
+      await submit(fixture);
+      const revocation = await signSetOperator(registry, alice, { ...message, approved: false });
+      await expect(submit(fixture, { approved: false }, revocation))
+        .to.emit(registry, 'OperatorSet')
+        .withArgs(alice.address, relayer.address, false);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(false);
+      expect(await registry.nonces(alice.address)).to.equal(2n);
+    });
+
+    it('rejects a replayed signature', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      await submit(fixture);
+      await expect(submit(fixture))
+        .to.be.revertedWithCustomError(fixture.registry, 'WorkflowRegistryInvalidSignature')
+        .withArgs(fixture.alice.address);
+    });
+
+    it('rejects an expired signature', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      await time.increaseTo(fixture.message.deadline + 1n);
+      await expect(submit(fixture))
+        .to.be.revertedWithCustomError(fixture.registry, 'WorkflowRegistryExpiredSignature')
+        .withArgs(fixture.message.deadline);
+    });
+
+    it('accepts a signature in the block of its deadline', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      await time.setNextBlockTimestamp(fixture.message.deadline);
+      await expect(submit(fixture)).to.emit(fixture.registry, 'OperatorSet');
+    });
+
+    it('rejects a signature by someone other than the owner', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, relayer, message } = fixture;
+      // The relayer cannot approve itself by signing the owner's message with its own key.
+      const forged = await signSetOperator(registry, relayer, message);
+      await expect(submit(fixture, {}, forged))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidSignature')
+        .withArgs(alice.address);
+      expect(await registry.isOperator(alice.address, relayer.address)).to.equal(false);
+    });
+
+    const alterations: [string, (f: Awaited<ReturnType<typeof signedOperatorFixture>>) => object][] = [
+      ['operator', (f) => ({ operator: f.mallory.address })],
+      ['approval', () => ({ approved: false })],
+      ['deadline', (f) => ({ deadline: f.message.deadline + 1n })],
+      ['owner', (f) => ({ owner: f.bob.address })],
+    ];
+    for (const [field, alter] of alterations) {
+      it(`rejects a signature whose ${field} was altered`, async function () {
+        const fixture = await loadFixture(signedOperatorFixture);
+        const overrides = alter(fixture);
+        const owner = (overrides as { owner?: string }).owner ?? fixture.alice.address;
+        await expect(submit(fixture, overrides))
+          .to.be.revertedWithCustomError(fixture.registry, 'WorkflowRegistryInvalidSignature')
+          .withArgs(owner);
+      });
+    }
+
+    it('rejects the zero address as owner', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      await expect(submit(fixture, { owner: ethers.ZeroAddress }))
+        .to.be.revertedWithCustomError(fixture.registry, 'WorkflowRegistryInvalidOwner')
+        .withArgs(ethers.ZeroAddress);
+    });
+
+    it('rejects a signed approval of the owner as its own operator', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, message } = fixture;
+      const signature = await signSetOperator(registry, alice, { ...message, operator: alice.address });
+      await expect(submit(fixture, { operator: alice.address }, signature))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidOperator')
+        .withArgs(alice.address);
+    });
+
+    it('accepts an ERC-1271 signature of a contract wallet', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, relayer, message } = fixture;
+      const wallet = await ethers.deployContract('ERC1271WalletMock', [alice.address]);
+      const walletAddress = await wallet.getAddress();
+      const signature = await signSetOperator(registry, alice, { ...message, owner: walletAddress });
+      await expect(submit(fixture, { owner: walletAddress }, signature))
+        .to.emit(registry, 'OperatorSet')
+        .withArgs(walletAddress, relayer.address, true);
+      expect(await registry.isOperator(walletAddress, relayer.address)).to.equal(true);
+    });
+
+    it('shares nonces with createWorkflowFor: an approval uses up a signed creation of the same nonce', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, interval, message } = fixture;
+      const createMessage = { ...interval, owner: alice.address, deadline: message.deadline };
+      const createSignature = await signCreateWorkflow(registry, alice, createMessage);
+      const createFor = () =>
+        registry.getFunction('createWorkflowFor')(
+          alice.address,
+          interval.triggerType,
+          interval.triggerData,
+          interval.actionType,
+          interval.actionData,
+          interval.maxExecutions,
+          message.deadline,
+          createSignature,
+        );
+
+      // Both signatures were made for nonce 0: whichever is submitted first uses it up for the other.
+      await submit(fixture);
+      await expect(createFor())
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidSignature')
+        .withArgs(alice.address);
+      expect(await registry.nonces(alice.address)).to.equal(1n);
+    });
+
+    it('shares nonces with createWorkflowFor: a signed creation uses up an approval of the same nonce', async function () {
+      const fixture = await loadFixture(signedOperatorFixture);
+      const { registry, alice, interval, message } = fixture;
+      const createMessage = { ...interval, owner: alice.address, deadline: message.deadline };
+      await registry.getFunction('createWorkflowFor')(
+        alice.address,
+        interval.triggerType,
+        interval.triggerData,
+        interval.actionType,
+        interval.actionData,
+        interval.maxExecutions,
+        message.deadline,
+        await signCreateWorkflow(registry, alice, createMessage),
+      );
+      await expect(submit(fixture))
+        .to.be.revertedWithCustomError(registry, 'WorkflowRegistryInvalidSignature')
+        .withArgs(alice.address);
+      expect(await registry.nonces(alice.address)).to.equal(1n);
+      const resigned = await signSetOperator(registry, alice, message);
+      await expect(submit(fixture, {}, resigned)).to.emit(registry, 'OperatorSet');
     });
   });
 

@@ -1,0 +1,168 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+
+import { GasPriceTooHighError, NonceLockTimeoutError, ReceiptTimeoutError } from '../../chain/transaction-sender';
+import { HttpError } from '../errors';
+import { requireOperatorKey } from '../operator-key';
+import {
+  InvalidRequestError,
+  parseAddressParam,
+  parseCreateWorkflowRequest,
+  parseWorkflowIdParam,
+  workflowView,
+} from '../workflow-schemas';
+import {
+  AutomationNotRunningError,
+  AutomationStatusUnavailableError,
+  RegistryRejectedError,
+  RelayerNotApprovedError,
+  RelayerTransactionRevertedError,
+  WorkflowAlreadyInactiveError,
+  WorkflowNotInRegistryError,
+  type WorkflowService,
+} from '../workflow-service';
+
+/** The part of the workflow service the routes use. */
+export type WorkflowRoutesService = Pick<
+  WorkflowService,
+  'create' | 'deactivate' | 'setPaused' | 'get' | 'listByOwner'
+>;
+
+/** What the workflow routes need. */
+export interface WorkflowRouteOptions {
+  service: WorkflowRoutesService;
+  /** The operator key (`API_KEY`) every mutation must send as `X-API-Key`. */
+  apiKey: string;
+}
+
+/**
+ * The workflow endpoints of the earlier API, mounted under /api/workflow:
+ *
+ * - POST /create (operator key): creates a registry workflow for `user_address` through the relayer
+ *   and starts its automation; `{ success, workflow_id, tx_hash, message }`.
+ * - DELETE /:workflow_id (operator key): deactivates it on-chain and cancels its automation.
+ * - POST /:workflow_id/pause and /resume (operator key): signals the automation; `{ success, workflow_id, paused }`.
+ * - GET /:workflow_id: `{ success, workflow }`, the on-chain record with the automation's status.
+ * - GET /user/:address: `{ success, user_address, workflows }`, every workflow the address owns.
+ *
+ * Errors use the one error body: 400 `invalid_request` (naming each field) or `registry_rejected`,
+ * 401 `unauthorized`, 403 `relayer_not_approved` (saying how to approve), 404 `workflow_not_found` or
+ * `automation_not_found`, 409 `workflow_inactive`, 503 when the chain or Temporal cannot serve, 504
+ * `transaction_pending` when the receipt did not arrive in time.
+ */
+export function workflowRoutes(options: WorkflowRouteOptions): Router {
+  const router = Router();
+  const { service } = options;
+  const operatorKey = requireOperatorKey(options.apiKey);
+
+  router.post(
+    '/create',
+    operatorKey,
+    mapped(async (request, response) => {
+      const input = parseCreateWorkflowRequest(request.body);
+      const created = await service.create(input);
+      response.json({
+        success: true,
+        workflow_id: Number(created.workflowId),
+        tx_hash: created.txHash,
+        message: 'Workflow created successfully',
+      });
+    }),
+  );
+
+  // Before /:workflow_id, which would otherwise take "user" as an id.
+  router.get(
+    '/user/:address',
+    mapped(async (request, response) => {
+      const owner = parseAddressParam(request.params.address, 'address');
+      const records = await service.listByOwner(owner);
+      response.json({
+        success: true,
+        user_address: owner,
+        workflows: records.map((record) => workflowView(record.workflow, record.status)),
+      });
+    }),
+  );
+
+  router.get(
+    '/:workflow_id',
+    mapped(async (request, response) => {
+      const record = await service.get(parseWorkflowIdParam(request.params.workflow_id));
+      response.json({ success: true, workflow: workflowView(record.workflow, record.status) });
+    }),
+  );
+
+  router.delete(
+    '/:workflow_id',
+    operatorKey,
+    mapped(async (request, response) => {
+      const workflowId = parseWorkflowIdParam(request.params.workflow_id);
+      const deactivated = await service.deactivate(workflowId);
+      response.json({
+        success: true,
+        workflow_id: Number(workflowId),
+        tx_hash: deactivated.txHash,
+        message: 'Workflow deleted',
+      });
+    }),
+  );
+
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    router.post(
+      `/:workflow_id/${action}`,
+      operatorKey,
+      mapped(async (request, response) => {
+        const workflowId = parseWorkflowIdParam(request.params.workflow_id);
+        await service.setPaused(workflowId, paused);
+        response.json({ success: true, workflow_id: Number(workflowId), paused });
+      }),
+    );
+  }
+
+  return router;
+}
+
+/** Runs `handler`, turning the service's and the sender's errors into {@link HttpError} answers. */
+function mapped(handler: (request: Request, response: Response) => Promise<void>): RequestHandler {
+  return async (request, response) => {
+    try {
+      await handler(request, response);
+    } catch (error) {
+      throw toHttpError(error);
+    }
+  };
+}
+
+function toHttpError(error: unknown): unknown {
+  if (error instanceof InvalidRequestError) return new HttpError(400, 'invalid_request', error.message, error.issues);
+  if (error instanceof RegistryRejectedError) {
+    return new HttpError(400, 'registry_rejected', error.message, { error: error.errorName, args: error.args });
+  }
+  if (error instanceof RelayerNotApprovedError) {
+    return new HttpError(403, 'relayer_not_approved', error.message, {
+      owner: error.owner,
+      relayer: error.relayer,
+      registry: error.registry,
+    });
+  }
+  if (error instanceof WorkflowNotInRegistryError) return new HttpError(404, 'workflow_not_found', error.message);
+  if (error instanceof AutomationNotRunningError) return new HttpError(404, 'automation_not_found', error.message);
+  if (error instanceof WorkflowAlreadyInactiveError) return new HttpError(409, 'workflow_inactive', error.message);
+  if (error instanceof RelayerTransactionRevertedError) {
+    return new HttpError(409, 'transaction_reverted', `${error.message}; the registry state changed meanwhile`, {
+      tx_hash: error.txHash,
+    });
+  }
+  if (error instanceof AutomationStatusUnavailableError) return new HttpError(503, 'status_unavailable', error.message);
+  if (error instanceof GasPriceTooHighError) return new HttpError(503, 'gas_price_too_high', error.message);
+  if (error instanceof NonceLockTimeoutError)
+    return new HttpError(503, 'relayer_busy', 'The relayer is busy; retry shortly');
+  if (error instanceof ReceiptTimeoutError) {
+    return new HttpError(504, 'transaction_pending', `${error.message}; it may still be mined`, {
+      tx_hash: error.txHash,
+    });
+  }
+  return error;
+}
