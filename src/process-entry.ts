@@ -21,23 +21,40 @@ export function runEntryPoint(
   }
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT, base: { role } });
 
+  // Signals are handled from the first moment, so one that arrives while the process is still starting
+  // is not lost: the shutdown runs as soon as there is something to shut down.
+  let shutdown: (() => Promise<void>) | undefined;
+  let stopSignal: string | undefined;
+  const runShutdown = () => {
+    logger.info('Shutting down', { signal: stopSignal });
+    // A shutdown that hangs must not keep the process: a supervisor's next signal would be the only way out.
+    setTimeout(() => {
+      logger.error('Shutdown took too long; exiting', { afterMs: SHUTDOWN_DEADLINE_MS });
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    shutdown!().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('Shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: string) => {
+    if (stopSignal) {
+      logger.warn('Second signal; exiting now', { signal });
+      process.exit(1);
+    }
+    stopSignal = signal;
+    if (shutdown) runShutdown();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   main(config, logger).then(
-    (shutdown) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info('Shutting down', { signal });
-        shutdown().then(
-          () => process.exit(0),
-          (error) => {
-            logger.error('Shutdown failed', { error });
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+    (ready) => {
+      shutdown = ready;
+      if (stopSignal) runShutdown();
     },
     (error) => {
       logger.error('Start failed', { error });
@@ -45,3 +62,6 @@ export function runEntryPoint(
     },
   );
 }
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;

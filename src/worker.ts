@@ -7,7 +7,12 @@ import { createWorkerResources, ensureBackgroundWorkflows } from './temporal/run
 
 runEntryPoint('worker', async (config, logger) => {
   // Temporal's own log lines (SDK and native core) go through the process logger, so one format covers all.
-  Runtime.install({ logger, telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } } });
+  // The entry point owns the signals: Temporal's own handlers would stop the worker behind its back.
+  Runtime.install({
+    logger,
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+  });
 
   // The bundler reports webpack's whole build at info; only its warnings and errors are worth a line.
   const workflowBundle = await bundleWorkflowCode({
@@ -22,6 +27,9 @@ runEntryPoint('worker', async (config, logger) => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
     activities: createActivities(resources.dependencies),
+    // In-flight activities get this long to finish on shutdown; they are idempotent, so a cut-off one
+    // is simply retried by another worker.
+    shutdownGraceTime: '10 seconds',
   });
   const running = worker.run();
   running.catch((error) => {
