@@ -80,6 +80,43 @@ const priceFeeds = z
     return feeds;
   });
 
+const corsOrigins = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const origins: string[] = [];
+    for (const item of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      let origin: string | undefined;
+      try {
+        const parsed = new URL(item);
+        // An origin is scheme, host and port only; URL adds a "/" path, which an Origin header never has.
+        if (['http:', 'https:'].includes(parsed.protocol) && parsed.origin === item.replace(/\/$/, '').toLowerCase()) {
+          origin = parsed.origin;
+        }
+      } catch {
+        origin = undefined;
+      }
+      if (origin === undefined) {
+        const message =
+          'must list origins such as https://app.example.com (scheme, host, optional port, no path), ' +
+          `comma-separated; "${item}" is not one`;
+        context.addIssue({ code: 'custom', message });
+      } else {
+        origins.push(origin);
+      }
+    }
+    return origins;
+  });
+
+const perMinute = z.coerce
+  .number()
+  .int('must be a whole number of requests')
+  .min(1, 'must be at least 1')
+  .max(1_000_000, 'must be at most 1000000');
+
 const port = z.coerce
   .number()
   .int('must be a whole number')
@@ -150,6 +187,15 @@ const settingsSchema = z
     API_KEY: z.string().trim().min(16, 'must be at least 16 characters (it guards every mutation)'),
     HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
     PORT: port.default(8000),
+    RATE_LIMIT_PER_MINUTE: perMinute.default(300),
+    RATE_LIMIT_MUTATIONS_PER_MINUTE: perMinute.default(30),
+    CORS_ORIGINS: corsOrigins.default([]),
+    TRUST_PROXY: z.coerce
+      .number()
+      .int('must be a whole number of proxies')
+      .min(0, 'must be 0 or above')
+      .max(10, 'must be at most 10')
+      .default(0),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
     LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
   })

@@ -40,8 +40,20 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser marks its own failures (malformed JSON, too large) with a 4xx status.
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) logger.error('Request failed', { method: request.method, path: request.path, error });
-    const message = status === 500 ? 'Internal error' : String(error.message ?? 'Bad request');
-    const body: ErrorBody = { success: false, error: { code: status === 500 ? 'internal' : 'bad_request', message } };
+    let body: ErrorBody;
+    if (status === 500) {
+      body = { success: false, error: { code: 'internal', message: 'Internal error' } };
+    } else if (status === 413) {
+      const limit = typeof error.limit === 'number' ? ` of ${error.limit} bytes` : '';
+      const message = `The request body is larger than the limit${limit}`;
+      body = { success: false, error: { code: 'payload_too_large', message, details: { limit_bytes: error.limit } } };
+    } else if (error.type === 'entity.parse.failed') {
+      const reason = 'must be valid JSON (an object, sent as Content-Type: application/json)';
+      const details = [{ path: 'body', message: reason }];
+      body = { success: false, error: { code: 'invalid_request', message: `body ${reason}`, details } };
+    } else {
+      body = { success: false, error: { code: 'bad_request', message: String(error.message ?? 'Bad request') } };
+    }
     response.status(status).json(body);
   };
 }

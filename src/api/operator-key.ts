@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 import { HttpError } from './errors';
 
@@ -16,16 +16,32 @@ export const OPERATOR_KEY_HEADER = 'X-API-Key';
  * right, nor how long the key is.
  */
 export function requireOperatorKey(apiKey: string): RequestHandler {
-  const expected = digest(apiKey);
+  const check = operatorKeyCheck(apiKey);
   return (request, _response, next) => {
+    check(request);
+    next();
+  };
+}
+
+/**
+ * The check of {@link requireOperatorKey} as a function, for routes that accept other credentials too.
+ * The returned function throws {@link HttpError} 401 `unauthorized` unless the request carries the key;
+ * `missingHint` replaces the message for a request that sends no key at all.
+ */
+export function operatorKeyCheck(apiKey: string, missingHint?: string): (request: Request) => void {
+  const expected = digest(apiKey);
+  return (request) => {
     const given = request.get(OPERATOR_KEY_HEADER);
     if (given === undefined || given === '') {
-      throw new HttpError(401, 'unauthorized', `The ${OPERATOR_KEY_HEADER} header is required for this endpoint`);
+      throw new HttpError(
+        401,
+        'unauthorized',
+        missingHint ?? `The ${OPERATOR_KEY_HEADER} header is required for this endpoint`,
+      );
     }
     if (!timingSafeEqual(digest(given), expected)) {
       throw new HttpError(401, 'unauthorized', `The ${OPERATOR_KEY_HEADER} header does not hold the operator key`);
     }
-    next();
   };
 }
 

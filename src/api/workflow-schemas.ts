@@ -78,6 +78,21 @@ const decimalString = (unit: string, options: { allowZero: boolean }) =>
     .refine((value) => value <= UINT256_MAX, 'must fit in 256 bits')
     .refine((value) => options.allowZero || value > 0n, 'must be above 0');
 
+/**
+ * A request address: 0x and 40 hex digits, all lower case or with a valid EIP-55 checksum, not zero;
+ * parses to the checksummed form.
+ */
+export const addressField = address;
+
+/**
+ * A uint256 amount of `unit` as a decimal string (digits only, at most 78), never a JSON number; parses to a
+ * bigint. Zero passes only with `allowZero`.
+ */
+export const decimalStringField = decimalString;
+
+/** zod's `error` option for a field: "is required" when it is missing, else "must be `expected`". */
+export const expectingField = expecting;
+
 const wholeSeconds = (what: string) =>
   z
     .number(expecting(`a whole number of ${what}`))
@@ -112,7 +127,7 @@ const priceUsd = z
 
 const assetList = SUPPORTED_ASSETS.map((asset) => `${asset.id} (${asset.symbol})`).join(', ');
 
-const triggerSchemas = {
+export const triggerSchemas = {
   [TriggerType.Time]: z.object(
     { execute_at: wholeSeconds('unix seconds') },
     expecting('an object { execute_at } for a time trigger'),
@@ -139,7 +154,7 @@ const triggerSchemas = {
   ),
 } as const;
 
-const actionSchemas = {
+export const actionSchemas = {
   [ActionType.NativeTransfer]: z.object(
     { to: address, amount_wei: decimalString('wei', { allowZero: false }) },
     expecting('an object { to, amount_wei } for a native transfer'),
@@ -162,7 +177,7 @@ const actionSchemas = {
   ),
 } as const;
 
-const headSchema = z.object({
+export const headSchema = z.object({
   user_address: address,
   trigger_type: z.literal(
     [TriggerType.Time, TriggerType.Interval, TriggerType.Price],
@@ -270,7 +285,7 @@ function encodeActionData(type: ActionType, fields: ActionFields): string {
   }
 }
 
-const workflowIdParam = z
+export const workflowIdParam = z
   .string()
   .regex(/^\d{1,78}$/, 'must be a workflow id: a whole number')
   .transform((value) => BigInt(value))
@@ -294,6 +309,17 @@ export function parseWorkflowIdParam(value: unknown): bigint {
 export function parseAddressParam(value: unknown, name: string): string {
   const issues: RequestIssue[] = [];
   const parsed = collect(address, value, name, issues);
+  if (parsed === undefined) throw new InvalidRequestError(issues);
+  return parsed;
+}
+
+/**
+ * Validates `value` with `schema`; `prefix` names the field in the issues (`body` when empty).
+ * @throws {InvalidRequestError} naming every field that does not validate, and why.
+ */
+export function parseRequestPart<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  const issues: RequestIssue[] = [];
+  const parsed = collect(schema, value, prefix, issues);
   if (parsed === undefined) throw new InvalidRequestError(issues);
   return parsed;
 }

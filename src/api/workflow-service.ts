@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 
 import { WorkflowNotFoundError, type Connection } from '@temporalio/client';
-import type { Contract, ErrorDescription, TransactionReceipt } from 'ethers';
+import { TypedDataEncoder, getAddress, verifyTypedData } from 'ethers';
+import type { Contract, ErrorDescription, TransactionReceipt, TypedDataDomain } from 'ethers';
 
+import { SET_PAUSED_TYPES, workflowRegistryDomain } from '../chain/abi-codec';
 import { decodeRevert, revertDataOf } from '../chain/contracts';
 import { readRegistryWorkflow, UnknownRegistryWorkflowError, type RegistryWorkflow } from '../chain/registry';
 import type { TransactionSender } from '../chain/transaction-sender';
@@ -10,6 +12,14 @@ import type { AutomationStatus } from '../domain/automation';
 import type { Logger } from '../logging';
 import type { AutomationClient } from '../temporal/automation-client';
 import { pauseSignal, resumeSignal, statusQuery } from '../workflows/definitions';
+import {
+  InvalidOwnerSignatureError,
+  NotWorkflowOwnerError,
+  SignatureExpiredError,
+  SignatureReplayedError,
+  type OwnerAuthorization,
+} from './owner-authorization';
+import type { ReplayGuardUnavailableError, SignatureReplayGuard } from './replay-guard';
 import type { RegistryWorkflowInput } from './workflow-schemas';
 
 /** Thrown when the owner has not approved the relayer as a registry operator; nothing was sent. */
@@ -96,6 +106,10 @@ export interface WorkflowServiceOptions {
   /** Sends from the relayer key (`RELAYER_PRIVATE_KEY`). */
   sender: TransactionSender;
   automations: AutomationClient;
+  /** The chain id of the registry's EIP-712 domain (`CHAIN_ID`). */
+  chainId: number;
+  /** Accepts each signed pause or resume once, across every API process. */
+  replayGuard: SignatureReplayGuard;
   /** The Temporal connection, to bound status queries; without it a query waits as long as the server lets it. */
   connection?: Connection;
   logger: Logger;
@@ -136,11 +150,21 @@ export type WorkflowServiceError =
   | WorkflowAlreadyInactiveError
   | AutomationNotRunningError
   | RelayerTransactionRevertedError
-  | AutomationStatusUnavailableError;
+  | AutomationStatusUnavailableError
+  | InvalidOwnerSignatureError
+  | SignatureExpiredError
+  | SignatureReplayedError
+  | NotWorkflowOwnerError
+  | ReplayGuardUnavailableError;
 
 /**
  * The registry transactions and Temporal calls behind /api/workflow: creates and deactivates workflows
- * as the owners' approved operator (the relayer key), and reads, pauses and resumes their automations.
+ * for their owners, and reads, pauses and resumes their automations.
+ *
+ * A mutation is authorised either by the operator key, checked by the routes, in which case the relayer acts
+ * as the owner's approved registry operator (`createWorkflowAsOperator`, `deactivateWorkflowAsOperator`), or
+ * by the owner's EIP-712 signature ({@link OwnerAuthorization}), which the relayer submits for the registry to
+ * verify (`createWorkflowFor`, `deactivateWorkflowFor`) or which the service verifies itself (`SetPaused`).
  *
  * Every transaction is simulated on the pending block first, so a registry rejection costs no gas and
  * is reported by name. Transactions go through the relayer's {@link TransactionSender}, under its nonce
@@ -148,9 +172,11 @@ export type WorkflowServiceError =
  */
 export class WorkflowService {
   private readonly registryAddress: string;
+  private readonly domain: TypedDataDomain;
 
   constructor(private readonly options: WorkflowServiceOptions) {
-    this.registryAddress = String(options.registry.target);
+    this.registryAddress = getAddress(String(options.registry.target));
+    this.domain = workflowRegistryDomain(options.chainId, this.registryAddress);
   }
 
   /** The relayer's address, the operator owners must approve. */
@@ -158,19 +184,42 @@ export class WorkflowService {
     return this.options.sender.address;
   }
 
+  /** The checksummed WorkflowRegistry address, the `verifyingContract` of every signed message. */
+  get registry(): string {
+    return this.registryAddress;
+  }
+
+  /** The chain id of every signed message's domain. */
+  get chainId(): number {
+    return this.options.chainId;
+  }
+
   /**
-   * Creates a workflow for `input.owner` with `createWorkflowAsOperator`, then starts its automation.
+   * The nonce `owner` signs next in a `CreateWorkflow` or `DeactivateWorkflow` message (`nonces(owner)` of
+   * the registry at the latest block). Each registry signature uses it once, so it changes after each.
+   */
+  async nonce(owner: string): Promise<bigint> {
+    return (await this.options.registry.nonces(owner)) as bigint;
+  }
+
+  /**
+   * Creates a workflow for `input.owner`, then starts its automation. With `authorization` the relayer
+   * submits the owner's `CreateWorkflow` signature (`createWorkflowFor`, no operator approval needed);
+   * without it, it acts as the owner's operator (`createWorkflowAsOperator`).
    *
-   * Not idempotent: each call that gets past the simulation creates a workflow. A failed automation
-   * start is logged and left to the registry sync, which starts every created workflow.
-   * @throws {RelayerNotApprovedError} when the owner has not approved the relayer.
+   * Not idempotent: each call that gets past the simulation creates a workflow (a signed one only once,
+   * since it uses the owner's nonce). A failed automation start is logged and left to the registry sync,
+   * which starts every created workflow.
+   * @throws {RelayerNotApprovedError} when the owner has not approved the relayer (operator path).
+   * @throws {InvalidOwnerSignatureError} when the signature is not the owner's over these fields, the current
+   * nonce and the deadline; {@link SignatureExpiredError} when the chain's clock passed the deadline.
    * @throws {RegistryRejectedError} when the registry rejects the fields.
    * @throws {RelayerTransactionRevertedError} when the transaction reverted after a passing simulation.
    * @throws the sender's errors: GasPriceTooHighError, NonceLockTimeoutError, ReceiptTimeoutError.
    */
-  async create(input: RegistryWorkflowInput): Promise<CreateWorkflowResult> {
+  async create(input: RegistryWorkflowInput, authorization?: OwnerAuthorization): Promise<CreateWorkflowResult> {
     const { registry } = this.options;
-    const args = [
+    const fields = [
       input.owner,
       input.triggerType,
       input.triggerData,
@@ -178,14 +227,16 @@ export class WorkflowService {
       input.actionData,
       input.maxExecutions,
     ] as const;
+    const method = authorization ? 'createWorkflowFor' : 'createWorkflowAsOperator';
+    const args = authorization ? [...fields, authorization.deadline, authorization.signature] : [...fields];
     try {
-      await registry.createWorkflowAsOperator.staticCall(...args, { blockTag: 'pending' });
+      await registry.getFunction(method).staticCall(...args, { blockTag: 'pending' });
     } catch (error) {
-      this.throwRevert(error);
+      this.throwRevert(error, undefined, input.owner);
     }
 
-    const data = registry.interface.encodeFunctionData('createWorkflowAsOperator', args);
-    const receipt = await this.sendAndWait(data, `create:${digest(data)}`);
+    const data = registry.interface.encodeFunctionData(method, args);
+    const receipt = await this.sendAndWait(data, `create:${digest(data)}`, undefined, input.owner);
     const created = receipt.logs
       .filter((log) => log.address.toLowerCase() === this.registryAddress.toLowerCase())
       .map((log) => registry.interface.parseLog(log))
@@ -195,6 +246,7 @@ export class WorkflowService {
     this.options.logger.info('Workflow created through the API', {
       workflowId: workflowId.toString(),
       owner: input.owner,
+      authorizedBy: authorization ? 'owner' : 'operator',
       txHash: receipt.hash,
     });
 
@@ -212,25 +264,32 @@ export class WorkflowService {
   }
 
   /**
-   * Deactivates `workflowId` with `deactivateWorkflowAsOperator`, then cancels its automation. A failed
-   * cancellation is logged and left to the registry sync, which cancels deactivated workflows.
+   * Deactivates `workflowId`, then cancels its automation. With `authorization` the relayer submits the
+   * owner's `DeactivateWorkflow` signature (`deactivateWorkflowFor`); without it, it acts as the owner's
+   * operator (`deactivateWorkflowAsOperator`). A failed cancellation is logged and left to the registry sync,
+   * which cancels deactivated workflows.
    * @throws {WorkflowNotInRegistryError} for an id the registry never created.
-   * @throws {RelayerNotApprovedError} when the owner has not approved the relayer.
+   * @throws {RelayerNotApprovedError} when the owner has not approved the relayer (operator path).
+   * @throws {InvalidOwnerSignatureError} when the signature is not the workflow owner's over this id, the
+   * current nonce and the deadline; {@link SignatureExpiredError} when the chain's clock passed the deadline.
    * @throws {WorkflowAlreadyInactiveError} when the workflow is already deactivated or completed.
    * @throws the errors of {@link create} for the transaction itself.
    */
-  async deactivate(workflowId: bigint): Promise<DeactivateWorkflowResult> {
+  async deactivate(workflowId: bigint, authorization?: OwnerAuthorization): Promise<DeactivateWorkflowResult> {
     const { registry } = this.options;
+    const method = authorization ? 'deactivateWorkflowFor' : 'deactivateWorkflowAsOperator';
+    const args = authorization ? [workflowId, authorization.deadline, authorization.signature] : [workflowId];
     try {
-      await registry.deactivateWorkflowAsOperator.staticCall(workflowId, { blockTag: 'pending' });
+      await registry.getFunction(method).staticCall(...args, { blockTag: 'pending' });
     } catch (error) {
       this.throwRevert(error, workflowId);
     }
 
-    const data = registry.interface.encodeFunctionData('deactivateWorkflowAsOperator', [workflowId]);
-    const receipt = await this.sendAndWait(data, `deactivate:${workflowId}`);
+    const data = registry.interface.encodeFunctionData(method, args);
+    const receipt = await this.sendAndWait(data, `deactivate:${workflowId}`, workflowId);
     this.options.logger.info('Workflow deactivated through the API', {
       workflowId: workflowId.toString(),
+      authorizedBy: authorization ? 'owner' : 'operator',
       txHash: receipt.hash,
     });
 
@@ -249,12 +308,40 @@ export class WorkflowService {
   /**
    * Pauses (`paused` true) or resumes the automation of `workflowId` with its pause or resume signal.
    * Repeating either is harmless. A pause takes effect after any execution in flight.
+   *
+   * With `authorization`, the signature must be the registry owner's over the `SetPaused` typed data
+   * ({@link SET_PAUSED_TYPES}: `workflowId`, `paused`, `deadline`); the deadline was checked when the request
+   * was parsed. Each signed message is accepted once: it is recorded before the signal and forgotten again
+   * when the signal fails, so a failed attempt can be repeated.
    * @throws {AutomationNotRunningError} when no automation runs for it (never started, or finished).
+   * @throws {WorkflowNotInRegistryError} for an id the registry never created (signed path).
+   * @throws {InvalidOwnerSignatureError} when the signature does not recover to an account.
+   * @throws {NotWorkflowOwnerError} when it recovers to an account other than the workflow's owner.
+   * @throws {SignatureReplayedError} when the same message was accepted before.
+   * @throws {ReplayGuardUnavailableError} when Redis cannot tell; nothing was signalled.
    */
-  async setPaused(workflowId: bigint, paused: boolean): Promise<void> {
+  async setPaused(workflowId: bigint, paused: boolean, authorization?: OwnerAuthorization): Promise<void> {
+    let claimed: string | undefined;
+    if (authorization) {
+      const message = { workflowId, paused, deadline: authorization.deadline };
+      const { owner } = await this.readWorkflow(workflowId);
+      let signer: string;
+      try {
+        signer = verifyTypedData(this.domain, SET_PAUSED_TYPES, message, authorization.signature);
+      } catch {
+        throw new InvalidOwnerSignatureError(owner);
+      }
+      if (signer !== owner) throw new NotWorkflowOwnerError(workflowId, signer, owner);
+      const messageDigest = TypedDataEncoder.hash(this.domain, SET_PAUSED_TYPES, message);
+      if (!(await this.options.replayGuard.claim(messageDigest, authorization.deadline))) {
+        throw new SignatureReplayedError(messageDigest);
+      }
+      claimed = messageDigest;
+    }
     try {
       await this.options.automations.handle(workflowId.toString()).signal(paused ? pauseSignal : resumeSignal);
     } catch (error) {
+      if (claimed) await this.options.replayGuard.release(claimed);
       if (error instanceof WorkflowNotFoundError) throw new AutomationNotRunningError(workflowId);
       throw error;
     }
@@ -267,13 +354,7 @@ export class WorkflowService {
    * @throws {AutomationStatusUnavailableError} when the query fails for another reason.
    */
   async get(workflowId: bigint): Promise<WorkflowRecord> {
-    let workflow: RegistryWorkflow;
-    try {
-      workflow = await readRegistryWorkflow(this.options.registry, workflowId);
-    } catch (error) {
-      if (error instanceof UnknownRegistryWorkflowError) throw new WorkflowNotInRegistryError(workflowId);
-      throw error;
-    }
+    const workflow = await this.readWorkflow(workflowId);
     return { workflow, status: await this.status(workflowId) };
   }
 
@@ -295,6 +376,15 @@ export class WorkflowService {
     return records;
   }
 
+  private async readWorkflow(workflowId: bigint): Promise<RegistryWorkflow> {
+    try {
+      return await readRegistryWorkflow(this.options.registry, workflowId);
+    } catch (error) {
+      if (error instanceof UnknownRegistryWorkflowError) throw new WorkflowNotInRegistryError(workflowId);
+      throw error;
+    }
+  }
+
   private async status(workflowId: bigint): Promise<AutomationStatus | null> {
     const query = () => this.options.automations.handle(workflowId.toString()).query(statusQuery);
     const { connection } = this.options;
@@ -307,7 +397,12 @@ export class WorkflowService {
     }
   }
 
-  private async sendAndWait(data: string, purpose: string): Promise<TransactionReceipt> {
+  private async sendAndWait(
+    data: string,
+    purpose: string,
+    workflowId?: bigint,
+    owner?: string,
+  ): Promise<TransactionReceipt> {
     const { sender } = this.options;
     // A random part makes every request its own journal entry: two identical requests are two workflows.
     const journalName = `api:${digest(`${purpose}:${randomUUID()}`)}`;
@@ -316,9 +411,7 @@ export class WorkflowService {
       sent = await sender.send({ to: this.registryAddress, data }, journalName);
     } catch (error) {
       // estimateGas on the pending block can still revert when the state moved since the simulation.
-      const revert = registryRevert(error);
-      if (revert) throw new RegistryRejectedError(revert.name, revert.args.map(String));
-      throw error;
+      this.throwRevert(error, workflowId, owner);
     }
     this.options.logger.debug('Relayer transaction sent', { txHash: sent.hash, nonce: sent.nonce, purpose });
     // A receipt timeout keeps the journal entry: the transaction may still be mined.
@@ -328,10 +421,14 @@ export class WorkflowService {
     return receipt;
   }
 
-  private throwRevert(error: unknown, workflowId?: bigint): never {
+  private throwRevert(error: unknown, workflowId?: bigint, owner?: string): never {
     const revert = registryRevert(error);
     if (!revert) throw error;
     switch (revert.name) {
+      case 'WorkflowRegistryInvalidSignature':
+        throw new InvalidOwnerSignatureError(String(revert.args[0] ?? owner));
+      case 'WorkflowRegistryExpiredSignature':
+        throw new SignatureExpiredError(BigInt(revert.args[0] as bigint));
       case 'WorkflowRegistryNotOperator':
         throw new RelayerNotApprovedError(String(revert.args[0]), this.relayerAddress, this.registryAddress);
       case 'WorkflowRegistryUnknownWorkflow':

@@ -289,6 +289,22 @@ export const SET_OPERATOR_TYPES: Record<string, TypedDataField[]> = {
   ],
 };
 
+/**
+ * EIP-712 types a workflow owner signs to pause (`paused: true`) or resume an automation through the API,
+ * in the registry's domain ({@link workflowRegistryDomain}).
+ *
+ * NOTE: The registry does not know this message: the API checks it off-chain, against the workflow's
+ * registry owner, and accepts each signed message once before its unix-seconds `deadline`. It has no nonce,
+ * so sign a new deadline for each pause or resume.
+ */
+export const SET_PAUSED_TYPES: Record<string, TypedDataField[]> = {
+  SetPaused: [
+    { name: 'workflowId', type: 'uint256' },
+    { name: 'paused', type: 'bool' },
+    { name: 'deadline', type: 'uint256' },
+  ],
+};
+
 /** The EIP-712 domain of the WorkflowRegistry at `registryAddress` on chain `chainId`. */
 export function workflowRegistryDomain(chainId: bigint | number, registryAddress: string): TypedDataDomain {
   return {

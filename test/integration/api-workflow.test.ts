@@ -16,6 +16,7 @@ import {
 import Redis from 'ioredis';
 
 import { createApp } from '../../src/api/app';
+import { SignatureReplayGuard } from '../../src/api/replay-guard';
 import { workflowView } from '../../src/api/workflow-schemas';
 import { WorkflowService } from '../../src/api/workflow-service';
 import { encodeNativeTransfer, encodePriceTrigger, encodeTimeTrigger } from '../../src/chain/abi-codec';
@@ -86,6 +87,8 @@ describe('/api/workflow against a real worker, Temporal, Redis and chain', () =>
         maxGasPriceWei: config.MAX_GAS_PRICE,
       }),
       automations: temporal.automations,
+      chainId: config.CHAIN_ID,
+      replayGuard: new SignatureReplayGuard({ redis: relayerRedis }),
       connection: temporal.connection,
       logger,
       receiptTimeoutMs: config.RECEIPT_TIMEOUT * 1000,
@@ -495,9 +498,11 @@ describe('/api/workflow against a real worker, Temporal, Redis and chain', () =>
       });
       const service = new WorkflowService({
         registry: kit.contracts.registry,
-        // Reads never send: this service gets no sender.
+        // Reads never send nor check signatures: this service gets no sender and no replay guard.
         sender: undefined as unknown as TransactionSender,
         automations: elsewhere,
+        chainId: 31337,
+        replayGuard: undefined as unknown as SignatureReplayGuard,
         connection: temporal.connection,
         logger: createLogger({ level: 'error', write: () => undefined }),
         receiptTimeoutMs: 1_000,

@@ -77,6 +77,35 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...validEnv, LOG_LEVEL: 'loud' })[0]).toMatch(/^LOG_LEVEL /);
   });
 
+  it('defaults the API limits to 300 requests and 30 mutations a minute, no CORS origin and no proxy', () => {
+    const config = loadConfig(validEnv);
+    expect(config.RATE_LIMIT_PER_MINUTE).toBe(300);
+    expect(config.RATE_LIMIT_MUTATIONS_PER_MINUTE).toBe(30);
+    expect(config.CORS_ORIGINS).toEqual([]);
+    expect(config.TRUST_PROXY).toBe(0);
+  });
+
+  it('reads CORS_ORIGINS as a list of origins, lower case and without a trailing slash', () => {
+    const config = loadConfig({ ...validEnv, CORS_ORIGINS: ' https://App.Example.com/ , http://localhost:5173' });
+    expect(config.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it('names the API settings that are malformed', () => {
+    const problems = problemsOf({
+      ...validEnv,
+      RATE_LIMIT_PER_MINUTE: '0',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: 'many',
+      CORS_ORIGINS: 'https://app.example.com/path',
+      TRUST_PROXY: '-1',
+    });
+    expect(problems).toEqual([
+      'RATE_LIMIT_PER_MINUTE must be at least 1',
+      expect.stringMatching(/^RATE_LIMIT_MUTATIONS_PER_MINUTE /),
+      expect.stringMatching(/^CORS_ORIGINS must list origins .*"https:\/\/app.example.com\/path" is not one$/),
+      'TRUST_PROXY must be 0 or above',
+    ]);
+  });
+
   it('never echoes a malformed private key in its message', () => {
     const leaked = `0x${'ab'.repeat(31)}`;
     try {

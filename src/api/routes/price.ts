@@ -13,7 +13,7 @@ export interface PriceRouteOptions {
   prices: PriceRoutesService;
 }
 
-const symbolParam = z.object({
+export const symbolParam = z.object({
   symbol: z
     .string()
     .min(1, 'must not be empty')
