@@ -29,15 +29,13 @@ import {
   encodeTimeTrigger,
 } from '../src/chain/abi-codec';
 import { connectContracts } from '../src/chain/contracts';
-import { deployContracts, type Deployment } from '../src/chain/deploy';
+import type { Deployment } from '../src/chain/deploy';
 import { ActionType, PriceComparator, TriggerType } from '../src/domain/codes';
-import { startChainNode } from '../src/stack/chain-node';
 import { freePort } from '../src/stack/free-port';
 import { hardhatDevWallet, localWallet } from '../src/stack/local-accounts';
 import { startProcess, waitUntil, type ManagedProcess } from '../src/stack/managed-process';
 import { httpAnswers } from '../src/stack/probes';
-import { startRedisServer } from '../src/stack/redis-server';
-import { startTemporalServer } from '../src/stack/temporal-server';
+import { startBenchServices } from './support/services';
 
 const projectRoot = path.resolve(__dirname, '..');
 const say = (line = '') => process.stdout.write(`${line}\n`);
@@ -162,28 +160,9 @@ async function main() {
       `API figures, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
     );
     say(`Load average at start: ${loadAverage()}`);
-    const [redisPort, chainPort, temporalPort, uiPort, apiPort, barePort] = await Promise.all(
-      Array.from({ length: 6 }, () => freePort()),
-    );
-    const rpcUrl = `http://127.0.0.1:${chainPort}`;
-    await Promise.all([
-      startRedisServer({ port: redisPort, logFile: path.join(workDir, 'redis.log') }).then(track),
-      startChainNode({ projectRoot, port: chainPort, logFile: path.join(workDir, 'chain.log') }).then(track),
-      startTemporalServer({
-        projectRoot,
-        port: temporalPort,
-        uiPort,
-        dbFile: path.join(workDir, 'temporal.db'),
-        namespace: 'default',
-        logFile: path.join(workDir, 'temporal.log'),
-      }).then(track),
-    ]);
-
-    const provider = new JsonRpcProvider(rpcUrl, 31337, { staticNetwork: true });
-    const deployment = await deployContracts(new NonceManager(localWallet('deployer').connect(provider)), {
-      workerAddress: localWallet('worker').address,
-    });
-    provider.destroy();
+    const services = await startBenchServices(projectRoot, workDir, started);
+    const { deployment, rpcUrl } = services;
+    const [apiPort, barePort] = await Promise.all([freePort(), freePort()]);
     const ownerIndex = 3;
     const owner = hardhatDevWallet(ownerIndex).address;
     await createOwnerWorkflows(rpcUrl, deployment, ownerIndex, OWNER_WORKFLOWS);
@@ -207,8 +186,8 @@ async function main() {
           FEE_ESCROW_ADDRESS: deployment.feeEscrow,
           RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
           WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
-          REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-          TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+          REDIS_URL: services.redisUrl,
+          TEMPORAL_ADDRESS: services.temporalAddress,
           API_KEY: 'bench-operator-key-0123456789',
           // As `npm start` runs it: prices from the local chain's feeds.
           PRICE_SOURCES: 'chainlink',
