@@ -40,7 +40,9 @@ export class AutomationClient {
         taskQueue: this.options.taskQueue,
         workflowId: this.workflowId(registryId),
         args: [{ registryId, timings: this.options.timings }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
+        // A running or finished automation of this id both answer "already started", so the result says
+        // whether this call started one (the registry sync logs only those).
+        workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
       return true;

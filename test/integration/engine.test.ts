@@ -326,5 +326,25 @@ describe('automations on a real Temporal server, Redis and chain', () => {
     await waitForStatus(registryId, (status) => status.state === 'scheduled');
     await (await kit.owner.contracts.registry.deactivateWorkflow(registryId)).wait();
     expect(await closedStatus(registryId)).toBe('CANCELLED');
+    // A finished automation is never started again, by the API or the registry sync.
+    expect(await kit.automations.start(registryId)).toBe(false);
+  });
+
+  it('answers that a running automation was already started, and leaves it running', async () => {
+    const registryId = await createOnChain(
+      TriggerType.Time,
+      encodeTimeTrigger((await blockTime()) + 3_600),
+      ActionType.NativeTransfer,
+      encodeNativeTransfer(hardhatDevWallet(21).address, parseEther('1')),
+      1,
+    );
+    await waitForStatus(registryId, (status) => status.state === 'scheduled');
+    const runBefore = (await kit.automations.handle(registryId).describe()).runId;
+    expect(await kit.automations.start(registryId)).toBe(false);
+    const described = await kit.automations.handle(registryId).describe();
+    expect(described.runId).toBe(runBefore);
+    expect(described.status.name).toBe('RUNNING');
+    await (await kit.owner.contracts.registry.deactivateWorkflow(registryId)).wait();
+    expect(await closedStatus(registryId)).toBe('CANCELLED');
   });
 });
