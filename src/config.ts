@@ -154,6 +154,12 @@ const settingsSchema = z
     TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
     TEMPORAL_NAMESPACE: z.string().trim().min(1, 'must not be empty').default('default'),
     TEMPORAL_TASK_QUEUE: z.string().trim().min(1, 'must not be empty').default('autometa'),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+      .number()
+      .int('must be a whole number of workflows')
+      .min(10, 'must be at least 10')
+      .max(1_000_000, 'must be at most 1000000')
+      .default(10_000),
     COINGECKO_API_URL: url(['http:', 'https:']).default('https://api.coingecko.com/api/v3'),
     COINGECKO_API_KEY: z.string().trim().optional(),
     COINGECKO_TIMEOUT_MS: z.coerce

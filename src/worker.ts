@@ -27,6 +27,10 @@ runEntryPoint('worker', async (config, logger) => {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowBundle,
     activities: createActivities(resources.dependencies),
+    // Every automation waits on a timer between checks, so each one this worker holds stays in its
+    // cache; an evicted one replays its whole history on its next check. The SDK's default, sized for
+    // larger workflows, holds about 2,300 on a 4 GiB heap.
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     // In-flight activities get this long to finish on shutdown; they are idempotent, so a cut-off one
     // is simply retried by another worker.
     shutdownGraceTime: '10 seconds',

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { ConfigError, SETTING_NAMES, loadConfig } from '../../src/config';
 
 const validEnv = {
   RPC_URL: 'http://127.0.0.1:8545',
@@ -115,5 +118,23 @@ describe('loadConfig', () => {
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).not.toContain(leaked);
     }
+  });
+
+  it('defaults WORKER_MAX_CACHED_WORKFLOWS above the automations one worker is meant to hold', () => {
+    expect(loadConfig(validEnv).WORKER_MAX_CACHED_WORKFLOWS).toBe(10_000);
+    expect(problemsOf({ ...validEnv, WORKER_MAX_CACHED_WORKFLOWS: '5' })).toEqual([
+      'WORKER_MAX_CACHED_WORKFLOWS must be at least 10',
+    ]);
+  });
+});
+
+describe('the documentation of the settings', () => {
+  const root = path.resolve(__dirname, '..', '..');
+  const envExample = readFileSync(path.join(root, '.env.example'), 'utf8');
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+
+  it.each(SETTING_NAMES)('documents %s in .env.example and in the README', (name) => {
+    expect(envExample).toMatch(new RegExp(`^${name}=`, 'm'));
+    expect(readme).toContain(`| \`${name}\` |`);
   });
 });
