@@ -26,6 +26,11 @@ const UPTIME_MS = { min: 1_000, max: 4_000 };
 const MIN_KILLS = 10;
 /** Distinct moments (executions on-chain so far) at which a kill interrupted an execution. */
 const MIN_INTERRUPTED_POINTS = 3;
+/**
+ * Every other kill waits, after its random uptime, up to this long for an execution to be in flight, so
+ * kills land inside executions whatever the machine's pace; the others hit whatever the worker is doing.
+ */
+const IN_FLIGHT_WAIT_MS = 6_000;
 /** Kills go on until every execution and fee is on-chain; still missing one after this long fails the test. */
 const KILL_PHASE_MS = 210_000;
 const TEST_TIMEOUT_MS = 270_000;
@@ -189,6 +194,10 @@ describe('automations while the worker process is SIGKILLed again and again', ()
     // workers that only replay the finished histories, which must send nothing either.
     while (Date.now() < killPhaseEnd && !(progress.done && kills.length >= MIN_KILLS)) {
       await sleep(UPTIME_MS.min + Math.floor(random() * (UPTIME_MS.max - UPTIME_MS.min)));
+      if (kills.length % 2 === 1) {
+        const waitUntil = Date.now() + IN_FLIGHT_WAIT_MS;
+        while (unfinishedExecutions(worker.lines()).length === 0 && Date.now() < waitUntil) await sleep(25);
+      }
       progress = await onChainProgress(plan);
       if (progress.done && kills.length >= MIN_KILLS) break;
       await worker.stop('SIGKILL');
