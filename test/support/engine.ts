@@ -154,7 +154,13 @@ export interface EngineTestKit {
 export async function createEngineTestKit(namespace: string, ownerIndex: number): Promise<EngineTestKit> {
   const services = testServices();
   const config = loadConfig(engineEnv(namespace));
-  const provider = new JsonRpcProvider(services.rpcUrl, 31337, { staticNetwork: true, pollingInterval: 200 });
+  // No response cache: tests read balances and nonces right after their own transactions, and ethers
+  // would answer a repeated read within 250 ms from before them.
+  const provider = new JsonRpcProvider(services.rpcUrl, 31337, {
+    staticNetwork: true,
+    pollingInterval: 200,
+    cacheTimeout: -1,
+  });
   const connection = await Connection.connect({ address: services.temporalAddress });
   const client = new Client({ connection, namespace });
   const automations = new AutomationClient({
