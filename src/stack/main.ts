@@ -268,7 +268,8 @@ function printBanner(config: StackConfig, deployment: LocalDeployment) {
   say(`  ActionExecutor    ${deployment.actionExecutor}`);
   say(`  FeeEscrow         ${deployment.feeEscrow}`);
   say(`  TestToken         ${deployment.testToken}`);
-  for (const [asset, feed] of Object.entries(deployment.priceFeeds)) say(`  ${`PriceFeed ${asset}`.padEnd(18)}${feed}`);
+  for (const [asset, feed] of Object.entries(deployment.priceFeeds))
+    say(`  ${`Price feed ${asset}`.padEnd(17)} ${feed}`);
   say('');
   say(`  Deployer   ${account('deployer')}`);
   say(`  Relayer    ${account('relayer')}`);
