@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 
 import type { Logger } from '../logging';
 
@@ -19,6 +19,22 @@ export class HttpError extends Error {
 export interface ErrorBody {
   success: false;
   error: { code: string; message: string; details?: unknown };
+}
+
+/**
+ * Wraps an async route handler so that whatever it throws passes through `toHttpError` first: a router
+ * maps the errors of the services it calls to {@link HttpError} answers in one place.
+ */
+export function withErrorMapping(
+  toHttpError: (error: unknown) => unknown,
+): (handler: (request: Request, response: Response) => Promise<void>) => RequestHandler {
+  return (handler) => async (request, response) => {
+    try {
+      await handler(request, response);
+    } catch (error) {
+      throw toHttpError(error);
+    }
+  };
 }
 
 /** Answers 404 for any path no router matched. */

@@ -1,8 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router } from 'express';
 import { formatEther } from 'ethers';
 import { z } from 'zod';
 
-import { HttpError } from '../errors';
+import { HttpError, withErrorMapping } from '../errors';
 import {
   EscrowTransactionRejectedError,
   InsufficientEscrowBalanceError,
@@ -46,6 +46,7 @@ export const amountBody = z.object({
  */
 export function escrowRoutes(options: EscrowRouteOptions): Router {
   const router = Router();
+  const mapped = withErrorMapping(toHttpError);
   const { service } = options;
 
   router.get(
@@ -88,17 +89,6 @@ function parseAmountBody(body: unknown): z.output<typeof amountBody> {
     ]);
   }
   return parseRequestPart(amountBody, body);
-}
-
-/** Runs `handler`, turning the service's errors into {@link HttpError} answers. */
-function mapped(handler: (request: Request, response: Response) => Promise<void>): RequestHandler {
-  return async (request, response) => {
-    try {
-      await handler(request, response);
-    } catch (error) {
-      throw toHttpError(error);
-    }
-  };
 }
 
 function toHttpError(error: unknown): unknown {

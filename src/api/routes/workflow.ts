@@ -1,7 +1,7 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request } from 'express';
 
 import { GasPriceTooHighError, NonceLockTimeoutError, ReceiptTimeoutError } from '../../chain/transaction-sender';
-import { HttpError } from '../errors';
+import { HttpError, withErrorMapping } from '../errors';
 import { OPERATOR_KEY_HEADER, operatorKeyCheck } from '../operator-key';
 import {
   InvalidOwnerSignatureError,
@@ -68,6 +68,7 @@ export interface WorkflowRouteOptions {
  */
 export function workflowRoutes(options: WorkflowRouteOptions): Router {
   const router = Router();
+  const mapped = withErrorMapping(toHttpError);
   const { service } = options;
   const operatorKey = operatorKeyCheck(
     options.apiKey,
@@ -165,17 +166,6 @@ export function workflowRoutes(options: WorkflowRouteOptions): Router {
   }
 
   return router;
-}
-
-/** Runs `handler`, turning the service's and the sender's errors into {@link HttpError} answers. */
-function mapped(handler: (request: Request, response: Response) => Promise<void>): RequestHandler {
-  return async (request, response) => {
-    try {
-      await handler(request, response);
-    } catch (error) {
-      throw toHttpError(error);
-    }
-  };
 }
 
 function toHttpError(error: unknown): unknown {
