@@ -32,7 +32,8 @@ import { connectContracts } from '../src/chain/contracts';
 import type { Deployment } from '../src/chain/deploy';
 import { ActionType, PriceComparator, TriggerType } from '../src/domain/codes';
 import { freePort } from '../src/stack/free-port';
-import { hardhatDevWallet, localWallet } from '../src/stack/local-accounts';
+import { hardhatDevWallet } from '../src/stack/local-accounts';
+import { localChainSettings } from '../src/stack/local-settings';
 import { startProcess, waitUntil, type ManagedProcess } from '../src/stack/managed-process';
 import { httpAnswers } from '../src/stack/probes';
 import { startBenchServices } from './support/services';
@@ -179,21 +180,10 @@ async function main() {
           HOME: process.env.HOME,
           // No .data/local.env of a running stack: only the settings below.
           DATA_DIR: path.join(workDir, 'data'),
-          RPC_URL: rpcUrl,
-          CHAIN_ID: String(deployment.chainId),
-          WORKFLOW_REGISTRY_ADDRESS: deployment.workflowRegistry,
-          ACTION_EXECUTOR_ADDRESS: deployment.actionExecutor,
-          FEE_ESCROW_ADDRESS: deployment.feeEscrow,
-          RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
-          WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
-          REDIS_URL: services.redisUrl,
+          // As `npm start` runs it: the local chain, its contracts and prices from its feeds.
+          ...localChainSettings(deployment, services),
           TEMPORAL_ADDRESS: services.temporalAddress,
           API_KEY: 'bench-operator-key-0123456789',
-          // As `npm start` runs it: prices from the local chain's feeds.
-          PRICE_SOURCES: 'chainlink',
-          PRICE_FEEDS: Object.entries(deployment.priceFeeds)
-            .map(([asset, feed]) => `${asset}=${feed}`)
-            .join(','),
           RATE_LIMIT_PER_MINUTE: RATE_LIMIT_MAX,
           RATE_LIMIT_MUTATIONS_PER_MINUTE: RATE_LIMIT_MAX,
           HOST: '127.0.0.1',

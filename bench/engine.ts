@@ -16,6 +16,7 @@ import Redis from 'ioredis';
 
 import { loadConfig } from '../src/config';
 import { hardhatDevWallet, localWallet } from '../src/stack/local-accounts';
+import { localChainSettings } from '../src/stack/local-settings';
 import type { ManagedProcess } from '../src/stack/managed-process';
 import { AutomationClient } from '../src/temporal/automation-client';
 import { automationTimings } from '../src/temporal/runtime';
@@ -83,32 +84,17 @@ interface LevelResult {
 }
 
 function workerSettings(services: BenchServices): Record<string, string> {
-  const { deployment } = services;
   return {
-    RPC_URL: services.rpcUrl,
-    CHAIN_ID: String(deployment.chainId),
-    WORKFLOW_REGISTRY_ADDRESS: deployment.workflowRegistry,
-    ACTION_EXECUTOR_ADDRESS: deployment.actionExecutor,
-    FEE_ESCROW_ADDRESS: deployment.feeEscrow,
-    RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
-    WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
-    REDIS_URL: services.redisUrl,
+    ...localChainSettings(services.deployment, services),
     TEMPORAL_ADDRESS: services.temporalAddress,
     TEMPORAL_NAMESPACE: services.namespace,
     TEMPORAL_TASK_QUEUE: 'autometa',
     API_KEY: 'bench-operator-key-0123456789',
-    PRICE_SOURCES: 'chainlink',
-    PRICE_FEEDS: Object.entries(deployment.priceFeeds)
-      .map(([asset, feed]) => `${asset}=${feed}`)
-      .join(','),
-    // The local feed changes only when the bench sets it, so its round stays current.
-    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
     // Prices at most a second or two old in both cache tiers, so the watcher sees a new feed answer at once.
     PRICE_LOCAL_TTL: '1',
     PRICE_CACHE_TTL: '1',
     PRICE_CHECK_INTERVAL: String(CHECK_INTERVAL_S),
     PRICE_WATCH_INTERVAL: '1',
-    REGISTRY_START_BLOCK: String(deployment.blockNumber),
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
   };

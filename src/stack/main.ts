@@ -8,6 +8,7 @@ import { ConfigError } from '../config';
 import { loadEnvFiles } from '../env-files';
 import { LOCAL_CHAIN_ID, startChainNode } from './chain-node';
 import { HARDHAT_DEV_MNEMONIC, LOCAL_ACCOUNT_INDEX, localWallet } from './local-accounts';
+import { localChainSettings } from './local-settings';
 import { ensureLocalDeployment, type LocalDeployment } from './local-deployment';
 import { startProcess, waitUntil, type ManagedProcess } from './managed-process';
 import { httpAnswers, redisAnswers, rpcChainId, taskQueueHasPollers, temporalAnswers } from './probes';
@@ -143,24 +144,10 @@ function operatorApiKey(dataDir: string): string {
 /** The settings the stack's API and workers run with; also written to DATA_DIR/local.env for extra workers. */
 function localSettings(config: StackConfig, deployment: LocalDeployment): Record<string, string> {
   return {
-    RPC_URL: config.rpcUrl,
-    CHAIN_ID: String(deployment.chainId),
-    WORKFLOW_REGISTRY_ADDRESS: deployment.workflowRegistry,
-    ACTION_EXECUTOR_ADDRESS: deployment.actionExecutor,
-    FEE_ESCROW_ADDRESS: deployment.feeEscrow,
-    RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
-    WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
-    REDIS_URL: config.redisUrl,
-    // The local feeds change only when someone sets a price, so their answers stay current for a long time.
-    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
-    REGISTRY_START_BLOCK: String(deployment.blockNumber),
+    ...localChainSettings(deployment, config),
     // Reading a local feed costs nothing, so short cache times let `npm run set-price` show within seconds.
     PRICE_CACHE_TTL: '5',
     PRICE_LOCAL_TTL: '2',
-    PRICE_SOURCES: 'chainlink',
-    PRICE_FEEDS: Object.entries(deployment.priceFeeds)
-      .map(([asset, feed]) => `${asset}=${feed}`)
-      .join(','),
     TEMPORAL_ADDRESS: config.temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     TEMPORAL_TASK_QUEUE: config.taskQueue,

@@ -11,6 +11,7 @@ import { loadArtifact } from '../../src/chain/artifacts';
 import { connectContracts, type AutometaContracts } from '../../src/chain/contracts';
 import { loadConfig, type Config } from '../../src/config';
 import { hardhatDevWallet, localWallet } from '../../src/stack/local-accounts';
+import { localChainSettings } from '../../src/stack/local-settings';
 import { readTemporalServerSpec } from '../../src/stack/temporal-server';
 import { AutomationClient } from '../../src/temporal/automation-client';
 import { automationTimings } from '../../src/temporal/runtime';
@@ -54,32 +55,18 @@ export async function createTestNamespace(prefix: string): Promise<string> {
 /** The settings of a worker or API process of the test run, in `namespace`. */
 export function engineEnv(namespace: string, overrides: Record<string, string> = {}): Record<string, string> {
   const services = testServices();
-  const { deployment } = services;
   return {
-    RPC_URL: services.rpcUrl,
-    CHAIN_ID: '31337',
-    WORKFLOW_REGISTRY_ADDRESS: deployment.workflowRegistry,
-    ACTION_EXECUTOR_ADDRESS: deployment.actionExecutor,
-    FEE_ESCROW_ADDRESS: deployment.feeEscrow,
-    RELAYER_PRIVATE_KEY: localWallet('relayer').privateKey,
-    WORKER_PRIVATE_KEY: localWallet('worker').privateKey,
-    REDIS_URL: services.redisUrl,
+    ...localChainSettings(services.deployment, services),
     TEMPORAL_ADDRESS: services.temporalAddress,
     TEMPORAL_NAMESPACE: namespace,
     TEMPORAL_TASK_QUEUE: 'autometa',
     API_KEY: 'test-operator-key-0123456789',
-    PRICE_SOURCES: 'chainlink',
-    PRICE_FEEDS: Object.entries(deployment.priceFeeds)
-      .map(([asset, feed]) => `${asset}=${feed}`)
-      .join(','),
-    PRICE_FEED_MAX_AGE: String(365 * 24 * 3600),
     PRICE_LOCAL_TTL: '0',
     PRICE_CACHE_TTL: '1',
     PRICE_CHECK_INTERVAL: '2',
     PRICE_WATCH_INTERVAL: '1',
     WAIT_RECHECK_INTERVAL: '1',
     REGISTRY_SYNC_INTERVAL: '1',
-    REGISTRY_START_BLOCK: String(deployment.blockNumber),
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
     ...overrides,
