@@ -469,9 +469,12 @@ type Mutation =
 function mutate(example: Record<string, unknown>, mutations: Mutation[]): unknown {
   const body = structuredClone(example) as Record<string, any>;
   for (const mutation of mutations) {
+    // A copy each time: constant values are one shared object, and setting the same object at a path and
+    // then inside itself would make the body circular (and change the constant for later runs).
+    const value = mutation.kind === 'delete' ? undefined : structuredClone(mutation.value);
     if (mutation.kind === 'add') {
       Object.defineProperty(body, mutation.key, {
-        value: mutation.value,
+        value,
         enumerable: true,
         writable: true,
         configurable: true,
@@ -483,7 +486,7 @@ function mutate(example: Record<string, unknown>, mutations: Mutation[]): unknow
     const parent = keys.reduce<any>((node, key) => (node && typeof node === 'object' ? node[key] : undefined), body);
     if (!parent || typeof parent !== 'object') continue;
     if (mutation.kind === 'delete') delete parent[last];
-    else parent[last] = mutation.value;
+    else parent[last] = value;
   }
   return body;
 }
