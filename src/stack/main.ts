@@ -225,7 +225,21 @@ async function main() {
   watchForUnexpectedExit(api);
 
   const healthUrl = `http://127.0.0.1:${config.apiPort}/api/utils/healthz`;
-  await waitUntil('API health', async () => (await fetch(healthUrl)).status === 200, 90_000, api.exited);
+  // Kept so a stack that never turns healthy says which dependency the API found down.
+  let lastHealth = 'no answer';
+  const healthy = async () => {
+    try {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(5_000) });
+      lastHealth = `${response.status} ${await response.text()}`;
+      return response.status === 200;
+    } catch (error) {
+      lastHealth = error instanceof Error ? error.message : String(error);
+      return false;
+    }
+  };
+  await waitUntil('API health', healthy, 90_000, api.exited).catch((error: Error) => {
+    throw new Error(`${error.message}; its last answer: ${lastHealth}`);
+  });
   await waitUntil(
     'worker polling',
     () => taskQueueHasPollers(config.temporalAddress, config.temporalNamespace, config.taskQueue),
